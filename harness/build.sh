@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build.sh [VARIANT]: build the assembled tree's bzImage out of tree in
+# build/obj-VARIANT, always through ccache with the same flags.
+# Variants: small (default), debug (adds harness/configs/debug.config).
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:-small}
+obj=$BUILD/obj-$variant
+frags=("$TOP/harness/configs/tiny-x86_64.config")
+series_frag=$TREE/tools/testing/selftests/kho/config
+[ -f "$series_frag" ] && frags+=("$series_frag")
+case "$variant" in
+small) ;;
+debug) frags+=("$TOP/harness/configs/debug.config") ;;
+*) die "unknown build variant '$variant'" ;;
+esac
+
+[ -d "$TREE/.git" ] || die "no assembled tree: run 'make tree' first"
+mkdir -p "$obj"
+ccache -M 8G >/dev/null
+
+kmake() {
+	make -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$(nproc)" "$@"
+}
+
+# Regenerate .config only when a fragment changed.
+cfg_hash=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$obj/.kho-config" 2>/dev/null)" != "$cfg_hash" ] || [ ! -f "$obj/.config" ]; then
+	info "configuring $variant: tinyconfig + ${frags[*]##*/}"
+	kmake -s tinyconfig >/dev/null
+	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+		"${frags[@]}" >/dev/null
+	kmake -s olddefconfig >/dev/null
+	# Every option asked for must have stuck.
+	bad=0
+	for f in "${frags[@]}"; do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=*) ;;
+			"# CONFIG_"*" is not set") line="${line#\# }" ;;
+			*) continue ;;
+			esac
+			if [[ $line == *" is not set" ]]; then
+				sym=${line%% *}
+				grep -q "^$sym=" "$obj/.config" || continue
+			else
+				grep -qx "$line" "$obj/.config" && continue
+			fi
+			echo "harness: $variant: '$line' (${f##*/}) did not stick" >&2
+			bad=1
+		done < "$f"
+	done
+	[ $bad = 0 ] || die "$variant: kernel configuration is not what was asked"
+	echo "$cfg_hash" > "$obj/.kho-config"
+fi
+
+info "building $variant kernel (ccache)"
+start=$(date +%s)
+if ! kmake -s bzImage > "$obj/build.log" 2>&1; then
+	tail -40 "$obj/build.log" >&2
+	die "$variant kernel build failed (log: $obj/build.log)"
+fi
+grep -E "warning:|error:" "$obj/build.log" >&2 || true
+info "built $obj/arch/x86/boot/bzImage in $(( $(date +%s) - start )) s"

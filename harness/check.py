@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make check: build what is stale, run every test, print one line per test
+and end with 'N passed, N failed' (', N skipped' if any).
+
+  harness/check.py               run everything
+  harness/check.py 'kho-*' ...   run the tests whose names match (fnmatch)
+  harness/check.py --list        list the tests
+  harness/check.py -v NAME       also print every guest check and the log path
+"""
+
+import argparse
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run as runner  # noqa: E402
+from tests import TESTS  # noqa: E402
+
+TOP = runner.TOP
+BUILD = os.path.join(TOP, 'build')
+TREE = os.path.join(BUILD, 'linux')
+LOGS = os.path.join(BUILD, 'logs')
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=isinstance(cmd, str), **kw)
+
+
+def prepare_variant(variant, built):
+    """Build the variant's kernel and initramfs once per make check."""
+    if variant in built:
+        return built[variant]
+    err = None
+    for step in (['harness/build.sh', variant],
+                 ['harness/initramfs.sh', variant]):
+        r = sh(step, cwd=TOP)
+        if r.returncode:
+            err = '%s failed' % ' '.join(step)
+            break
+    built[variant] = err
+    return err
+
+
+def scenario_args(t):
+    variant = t.get('variant', 'small')
+    args = runner.arg_parser().parse_args([
+        '--kernel', os.path.join(BUILD, 'obj-' + variant,
+                                 'arch/x86/boot/bzImage'),
+        '--initrd', os.path.join(BUILD, 'initramfs-%s.cpio.gz' % variant),
+        '--log', os.path.join(LOGS, t['name'] + '.log')])
+    args.scenario = t['scenario']
+    args.gens = t.get('gens', 2)
+    args.mem = t.get('mem', '1G')
+    args.smp = t.get('smp', 2)
+    args.numa = t.get('numa', 1)
+    args.timeout = t.get('timeout', 120)
+    args.append = list(t.get('append', []))
+    if not t.get('kunit'):
+        args.append.append('kunit.enable=0')
+    return args
+
+
+def run_scenario(t, verbose):
+    args = scenario_args(t)
+    res = runner.run(args)
+    if verbose:
+        for _, name, ok, why in res.checks:
+            print('    %s %s%s' % ('ok    ' if ok else 'NOT OK', name,
+                                   ' # ' + why if why else ''))
+        print('    log: %s' % args.log)
+    ok, why = res.passed, res.reason()
+    if ok and res.splats:
+        ok, why = False, 'kernel reported: %s' % res.splats[0]
+    for want in t.get('expect_log', []):
+        gen, text = want
+        logs = res.gen_logs
+        if ok and (len(logs) < gen or text not in logs[gen - 1]):
+            ok, why = False, 'gen%d log lacks "%s"' % (gen, text)
+    if t.get('expect') == 'fail':
+        # A negative control passes when the runner reports a failure.
+        if ok:
+            return False, 'runner reported PASS for a broken guest'
+        return True, 'runner reported: %s' % why
+    if ok:
+        why = '%d checks, %d generations' % (len(res.checks), len(res.gen_logs))
+    return ok, why
+
+
+def run_kunit(t, verbose):
+    """Boot once with KUnit enabled and parse the log with kunit.py."""
+    args = scenario_args(t)
+    res = runner.run(args)
+    if not res.gen_logs:
+        return False, 'no kernel output: %s' % res.reason()
+    gen1 = res.gen_logs[0]
+    js = args.log + '.json'
+    r = sh([sys.executable, os.path.join(TREE, 'tools/testing/kunit/kunit.py'),
+            'parse', '--json', js], input=gen1, text=True,
+           capture_output=True)
+    if verbose:
+        print(r.stdout)
+    try:
+        with open(js) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return False, 'kunit.py parse produced no results (exit %d)' % r.returncode
+    cases = data.get('test_cases') or []
+    suites = {}
+    for c in cases:
+        suites.setdefault(c.get('test_suite', '?'), []).append(c)
+    want = t.get('suites', [])
+    missing = [s for s in want if s not in suites]
+    failed = [c['test_case'] for c in cases if c.get('status') == 'FAIL']
+    passed = [c for c in cases if c.get('status') == 'PASS']
+    if missing:
+        return False, 'suites did not run: %s' % ', '.join(missing)
+    if failed or r.returncode:
+        return False, 'failed cases: %s' % ', '.join(failed[:5] or ['?'])
+    return True, '%d suites, %d cases passed' % (len(suites), len(passed))
+
+
+def run_command(t, verbose):
+    r = sh(t['command'], cwd=TOP, capture_output=True, text=True)
+    out = (r.stdout + r.stderr).strip().splitlines()
+    if verbose or r.returncode:
+        for line in out[-30:]:
+            print('    ' + line)
+    last = out[-1] if out else ''
+    return r.returncode == 0, last[:200]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('names', nargs='*')
+    ap.add_argument('--list', action='store_true')
+    ap.add_argument('-v', '--verbose', action='store_true')
+    opts = ap.parse_args()
+
+    tests = [t for t in TESTS
+             if not opts.names or any(fnmatch.fnmatch(t['name'], p)
+                                      for p in opts.names)]
+    if opts.list:
+        for t in TESTS:
+            print('%-28s %s' % (t['name'], t.get('doc', '')))
+        return 0
+    if not tests:
+        print('no test matches %s' % ' '.join(opts.names))
+        print('0 passed, 1 failed')
+        return 1
+
+    os.makedirs(LOGS, exist_ok=True)
+    r = sh(['harness/tree.sh'], cwd=TOP)
+    if r.returncode:
+        print('FAIL tree: the series does not assemble')
+        print('0 passed, 1 failed')
+        return 1
+
+    built = {}
+    passed = failed = skipped = 0
+    for t in tests:
+        start = time.monotonic()
+        kind = t.get('kind', 'scenario')
+        if kind in ('scenario', 'kunit'):
+            err = prepare_variant(t.get('variant', 'small'), built)
+            if err:
+                ok, why = False, err
+            elif kind == 'kunit':
+                ok, why = run_kunit(t, opts.verbose)
+            else:
+                ok, why = run_scenario(t, opts.verbose)
+        else:
+            ok, why = run_command(t, opts.verbose)
+        secs = time.monotonic() - start
+        if ok is None:
+            skipped += 1
+            word = 'SKIP'
+        elif ok:
+            passed += 1
+            word = 'PASS'
+        else:
+            failed += 1
+            word = 'FAIL'
+        print('%s %-28s %6.1f s  %s' % (word, t['name'], secs, why),
+              flush=True)
+    tail = ', %d skipped' % skipped if skipped else ''
+    print('%d passed, %d failed%s' % (passed, failed, tail))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

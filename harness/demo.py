@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make demo: build, boot, kexec, and tell what happened and how long each
+step took, on defaults. The guest runs the 'demo' scenario: generation 1
+preserves a data set and kexecs, generation 2 restores and verifies it."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run as runner  # noqa: E402
+
+TOP = runner.TOP
+BUILD = os.path.join(TOP, 'build')
+
+# Kernel lines worth showing in the account, per generation.
+KERNEL_LINES = re.compile(r'(KHO: .*|Linux version \S+|'
+                          r'Memory: \d+K/\d+K available)')
+
+
+def step(title, cmd):
+    start = time.monotonic()
+    r = subprocess.run(cmd, cwd=TOP, capture_output=True, text=True)
+    secs = time.monotonic() - start
+    if r.returncode:
+        sys.stdout.write(r.stdout + r.stderr)
+        print('demo: %s failed' % title)
+        sys.exit(1)
+    print('  %-34s %6.1f s' % (title, secs))
+    return secs
+
+
+def main():
+    print('KHO demo: assemble the series, build, boot in QEMU, kexec')
+    print()
+    step('assemble tree (base + series)', ['harness/tree.sh'])
+    step('build kernel (ccache)', ['harness/build.sh', 'small'])
+    step('pack initramfs', ['harness/initramfs.sh', 'small'])
+
+    args = runner.arg_parser().parse_args([
+        '--kernel', os.path.join(BUILD, 'obj-small/arch/x86/boot/bzImage'),
+        '--initrd', os.path.join(BUILD, 'initramfs-small.cpio.gz'),
+        '--scenario', 'demo', '--gens', '2', '--mem', '1G',
+        '--log', os.path.join(BUILD, 'demo.log'),
+        '--append', 'kunit.enable=0'])
+    res = runner.run(args)
+    print('  %-34s %6.1f s' % ('QEMU: 2 generations (TCG)', res.seconds))
+    marks = res.gen_seconds + [res.seconds]
+    print()
+    for gen, log in enumerate(res.gen_logs, 1):
+        took = marks[gen] - marks[gen - 1] if len(marks) > gen else 0
+        print('Generation %d (%.1f s from its first console line to the %s):'
+              % (gen, took, 'kexec' if gen < len(res.gen_logs) else 'end'))
+        for line in log.splitlines():
+            m = KERNEL_LINES.search(line)
+            if m:
+                print('  kernel: %s' % m.group(1)[:110])
+            elif '# demo: ' in line:
+                print('  guest:  %s' % line.split('# demo: ', 1)[1])
+            else:
+                m = runner.CHECK_RE.search(line)
+                if m:
+                    print('  check:  %-6s %s%s' % (m.group(1), m.group(3),
+                                                   ' # ' + m.group(4)
+                                                   if m.group(4) else ''))
+        print()
+    print('Result: %s (%s); console log: %s' %
+          ('PASS' if res.passed else 'FAIL', res.reason(), args.log))
+    return 0 if res.passed else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install every package the harness needs (Debian 12, as root).
+. "$(dirname "$0")/lib.sh"
+
+PKGS="gcc make bc flex bison libelf-dev libssl-dev cpio ccache
+      qemu-system-x86 qemu-system-data qemu-utils perl codespell python3
+      python3-ply python3-git xz-utils git kmod libc6-dev dwarves
+      clang llvm libclang-rt-14-dev"
+
+base_pkg="$(base_get package)=$(base_get version)"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+want_version=$(base_get version)
+have_version=$(dpkg-query -W -f='${Version}' "$(base_get package)" 2>/dev/null || true)
+[ "$have_version" = "$want_version" ] || missing="$missing $base_pkg"
+
+[ -z "$missing" ] && exit 0
+
+[ "$(id -u)" = 0 ] || die "need root to install:$missing"
+info "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || die "apt-get update failed"
+if ! apt-get install -y -q --no-install-recommends $missing >/dev/null; then
+	if ! apt-cache madison "$(base_get package)" | grep -q "$want_version"; then
+		echo "harness: error: the archive no longer has $base_pkg; it has:" >&2
+		apt-cache madison "$(base_get package)" >&2
+		exit 1
+	fi
+	die "apt-get install failed:$missing"
+fi

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# initramfs.sh [VARIANT]: build the guest program of the assembled tree
+# (tools/testing/selftests/kho) statically and pack it as /init, with the
+# VARIANT kernel inside as /kho/bzImage, using the kernel's gen_init_cpio.
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:-small}
+obj=$BUILD/obj-$variant
+src=$TREE/tools/testing/selftests/kho
+out=$BUILD/initramfs-$variant.cpio.gz
+gdir=$BUILD/guest
+
+[ -x "$obj/usr/gen_init_cpio" ] || die "no $obj/usr/gen_init_cpio: build the $variant kernel first"
+mkdir -p "$gdir"
+
+# The guest program is the same for every variant.
+if [ ! -x "$gdir/kho_guest" ] || [ -n "$(find "$src" -newer "$gdir/kho_guest" -type f)" ]; then
+	make -s -C "$src" OUTPUT="$gdir" CC=gcc "$gdir/kho_guest" >/dev/null ||
+		die "guest program build failed"
+fi
+
+cat > "$gdir/list-$variant" <<EOF
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /tmp 1777 0 0
+dir /kho 0755 0 0
+file /init $gdir/kho_guest 0755 0 0
+file /kho/bzImage $obj/arch/x86/boot/bzImage 0644 0 0
+EOF
+"$obj/usr/gen_init_cpio" "$gdir/list-$variant" | gzip -n -1 > "$out.tmp"
+mv "$out.tmp" "$out"

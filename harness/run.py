@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot a kernel + kho_guest initramfs in QEMU (TCG) and judge the result.
+
+The guest reports checks as KTAP lines named "genN.check"; the last
+generation prints "# kho-guest: done" and exits QEMU through isa-debug-exit.
+A run passes only if that marker was printed, no check failed, QEMU exited
+with the guest's success code, and the hard timeout did not fire.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHECK_RE = re.compile(r'\b(not ok|ok) (\d+) (gen\d+\.[\w.-]+)(?: # (.*))?')
+DONE_RE = re.compile(r'# kho-guest: done (\S+): (\d+) failed')
+BANNER_RE = re.compile(r'Linux version \d')
+PANIC_RE = re.compile(r'Kernel panic - not syncing: (.*)')
+SPLAT_RE = re.compile(r'(BUG: |WARNING: |Oops: |general protection fault|'
+                      r'UBSAN: |KASAN: |kernel BUG at|'
+                      r'possible circular locking|INFO: task .* blocked)')
+
+
+class Result:
+    """What one QEMU run did."""
+
+    def __init__(self):
+        self.checks = []          # (gen, name, ok, why)
+        self.done = False
+        self.timed_out = False
+        self.exit_code = None
+        self.panic = None
+        self.splats = []
+        self.gen_logs = []        # console text per generation
+        self.seconds = 0.0
+        self.gen_seconds = []     # host seconds from start to each banner
+
+    @property
+    def passed(self):
+        return (self.done and not self.timed_out and not self.panic and
+                self.exit_code == 1 and
+                all(ok for _, _, ok, _ in self.checks))
+
+    def reason(self):
+        if self.timed_out:
+            last = self.checks[-1][1] if self.checks else 'no check'
+            return 'guest timed out (last check: %s)' % last
+        if self.panic:
+            return 'guest kernel panic: %s' % self.panic
+        failed = [n for _, n, ok, _ in self.checks if not ok]
+        if failed:
+            why = [w for _, n, ok, w in self.checks if not ok]
+            return 'failed: %s (%s)' % (', '.join(failed), why[0])
+        if not self.done:
+            return 'guest stopped before the end (exit %s)' % self.exit_code
+        if self.exit_code != 1:
+            return 'unexpected QEMU exit status %s' % self.exit_code
+        return 'ok'
+
+
+def qemu_command(args):
+    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-nographic', '-no-reboot',
+           '-bios', '/usr/share/qemu/qboot.rom',
+           '-m', args.mem, '-smp', str(args.smp),
+           '-kernel', args.kernel, '-initrd', args.initrd,
+           '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+           '-serial', 'file:' + args.log, '-monitor', 'none',
+           '-display', 'none']
+    if args.numa > 1:
+        # Split memory evenly over the nodes, one CPU set each.
+        total = int(args.mem.rstrip('GgMm')) * (1024 if args.mem[-1] in 'Gg' else 1)
+        per = total // args.numa
+        cmd[cmd.index('-m') + 1] = '%dM' % (per * args.numa)
+        for n in range(args.numa):
+            cmd += ['-object', 'memory-backend-ram,id=m%d,size=%dM' % (n, per),
+                    '-numa', 'node,nodeid=%d,memdev=m%d' % (n, n)]
+    append = ['console=ttyS0,115200', 'panic=-1', 'oops=panic',
+              'kho_scenario=' + args.scenario, 'kho_gen=1',
+              'kho_gens=%d' % args.gens]
+    append += args.append
+    cmd += ['-append', ' '.join(append)]
+    return cmd
+
+
+def parse(log, res):
+    gen = -1
+    for line in log.splitlines():
+        if BANNER_RE.search(line):
+            gen += 1
+            res.gen_logs.append('')
+        if gen >= 0:
+            res.gen_logs[gen] += line + '\n'
+        m = CHECK_RE.search(line)
+        if m:
+            name = m.group(3)
+            res.checks.append((int(name[3:name.index('.')]), name,
+                               m.group(1) == 'ok', m.group(4) or ''))
+        if DONE_RE.search(line):
+            res.done = True
+        m = PANIC_RE.search(line)
+        if m and not res.panic:
+            res.panic = m.group(1).strip()
+        if SPLAT_RE.search(line):
+            res.splats.append(line.strip())
+
+
+def run(args):
+    res = Result()
+    if os.path.exists(args.log):
+        os.unlink(args.log)
+    cmd = qemu_command(args)
+    start = time.monotonic()
+    with open(args.log + '.cmd', 'w') as f:
+        f.write(' '.join(cmd) + '\n')
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen = 0
+    while True:
+        try:
+            proc.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        # Time each generation as its banner appears on the console.
+        try:
+            with open(args.log, errors='replace') as f:
+                n = len(BANNER_RE.findall(f.read()))
+            while seen < n:
+                res.gen_seconds.append(time.monotonic() - start)
+                seen += 1
+        except FileNotFoundError:
+            pass
+        if time.monotonic() - start > args.timeout:
+            res.timed_out = True
+            proc.kill()
+            proc.wait()
+            break
+    res.seconds = time.monotonic() - start
+    res.exit_code = None if res.timed_out else proc.returncode
+    err = proc.stderr.read().decode(errors='replace').strip()
+    if err and not res.timed_out and proc.returncode not in (0, 1):
+        res.panic = res.panic or ('qemu: ' + err.splitlines()[-1])
+    try:
+        with open(args.log, errors='replace') as f:
+            parse(f.read(), res)
+    except FileNotFoundError:
+        pass
+    return res
+
+
+def arg_parser():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument('--kernel', required=True)
+    p.add_argument('--initrd', required=True)
+    p.add_argument('--scenario', default='kexec')
+    p.add_argument('--gens', type=int, default=2)
+    p.add_argument('--mem', default='1G')
+    p.add_argument('--smp', type=int, default=2)
+    p.add_argument('--numa', type=int, default=1)
+    p.add_argument('--timeout', type=float, default=120)
+    p.add_argument('--log', default=os.path.join(TOP, 'build', 'qemu.log'))
+    p.add_argument('--append', action='append', default=[],
+                   help='extra kernel parameter (repeatable)')
+    return p
+
+
+def main():
+    args = arg_parser().parse_args()
+    res = run(args)
+    for gen, name, ok, why in res.checks:
+        print('%s %s%s' % ('ok    ' if ok else 'NOT OK', name,
+                           ' # ' + why if why else ''))
+    print('%s: %s in %.1f s (log: %s)' % ('PASS' if res.passed else 'FAIL',
+                                          res.reason(), res.seconds, args.log))
+    return 0 if res.passed else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
