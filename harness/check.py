@@ -97,11 +97,14 @@ def run_kunit(t, verbose):
     res = runner.run(args)
     if not res.gen_logs:
         return False, 'no kernel output: %s' % res.reason()
-    gen1 = res.gen_logs[0]
+    gen1 = args.log + '.gen1'
+    with open(gen1, 'w') as f:
+        f.write(res.gen_logs[0])
     js = args.log + '.json'
+    if os.path.exists(js):
+        os.unlink(js)
     r = sh([sys.executable, os.path.join(TREE, 'tools/testing/kunit/kunit.py'),
-            'parse', '--json', js], input=gen1, text=True,
-           capture_output=True)
+            'parse', '--json=' + js, gen1], capture_output=True, text=True)
     if verbose:
         print(r.stdout)
     try:
@@ -109,13 +112,18 @@ def run_kunit(t, verbose):
             data = json.load(f)
     except (OSError, ValueError):
         return False, 'kunit.py parse produced no results (exit %d)' % r.returncode
-    cases = data.get('test_cases') or []
     suites = {}
-    for c in cases:
-        suites.setdefault(c.get('test_suite', '?'), []).append(c)
+
+    def collect(group):
+        for sub in group.get('sub_groups', []):
+            suites[sub['name']] = sub.get('test_cases', [])
+            collect(sub)
+    collect(data)
+    cases = [c for cs in suites.values() for c in cs]
     want = t.get('suites', [])
     missing = [s for s in want if s not in suites]
-    failed = [c['test_case'] for c in cases if c.get('status') == 'FAIL']
+    failed = [c['name'] for c in cases if c.get('status') not in
+              ('PASS', 'SKIP')]
     passed = [c for c in cases if c.get('status') == 'PASS']
     if missing:
         return False, 'suites did not run: %s' % ', '.join(missing)
@@ -126,7 +134,7 @@ def run_kunit(t, verbose):
 
 def run_command(t, verbose):
     r = sh(t['command'], cwd=TOP, capture_output=True, text=True)
-    out = (r.stdout + r.stderr).strip().splitlines()
+    out = (r.stderr + r.stdout).strip().splitlines()
     if verbose or r.returncode:
         for line in out[-30:]:
             print('    ' + line)

@@ -27,9 +27,10 @@ text = open(path).read()
 body = open(src).read().split('\n', 1)[1].strip('\n')
 body += '''
 
-Base: Debian $(base_get package) $(base_get version) (tarball sha256
-$(base_get sha256)), tree $(git rev-parse 'base^{tree}').
-Result: tree $(git rev-parse 'HEAD^{tree}').'''
+Base: Debian $(base_get package) $(base_get version)
+  tarball sha256 $(base_get sha256)
+  base tree      $(git rev-parse 'base^{tree}')
+Series tree:     $(git rev-parse 'HEAD^{tree}')'''
 text = text.replace('*** SUBJECT HERE ***', subject)
 text = text.replace('*** BLURB HERE ***', body)
 lines = [('Date: Thu, 1 Jan 2026 00:00:00 +0000' if l.startswith('Date: ')
@@ -43,7 +44,13 @@ info "posting: $out ($n patches + cover letter)"
 chk=$BUILD/am-check
 git worktree remove --force "$chk" >/dev/null 2>&1 || rm -rf "$chk"
 git worktree prune
-git worktree add -q --detach "$chk" base
+git worktree add -q --no-checkout --detach "$chk" base
+# Only the paths the posting touches are checked out: git am needs no more,
+# and a full kernel checkout would cost minutes.
+paths=$(sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' "$out"/*.patch | sort -u)
+# shellcheck disable=SC2086
+git -C "$chk" sparse-checkout set --no-cone $paths >/dev/null 2>&1
+git -C "$chk" checkout -q --detach base
 patches=$(ls "$out"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-cover-letter)
 # shellcheck disable=SC2086
 (cd "$chk" && git am -q --keep-cr $patches) >/dev/null 2>&1 || true

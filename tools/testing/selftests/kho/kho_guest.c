@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "kho_guest.h"
 
@@ -353,6 +354,9 @@ static void finish(void)
 
 static void power_off(int code)
 {
+	/* Let the console drain: QEMU exits the moment the port is written. */
+	tcdrain(console_fd);
+	usleep(200 * 1000);
 	sync();
 	/* isa-debug-exit: QEMU exits with status (code << 1) | 1. */
 	if (!ioperm(DEBUG_EXIT_PORT, 4, 1))
@@ -372,6 +376,7 @@ static void kexec_next(void)
 		power_off(2);
 	out("# kho-guest: kexec to gen%d: %s", guest.gen + 1,
 	    guest.next_cmdline);
+	tcdrain(console_fd);
 	sync();
 	reboot(LINUX_REBOOT_CMD_KEXEC);
 	check(false, "kexec_reboot", "reboot(KEXEC): %s", strerror(errno));
@@ -393,7 +398,8 @@ static void setup(void)
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 
 	read_text("/proc/cmdline", guest.cmdline, sizeof(guest.cmdline));
-	strcpy(guest.next_cmdline, guest.cmdline);
+	snprintf(guest.next_cmdline, sizeof(guest.next_cmdline), "%s",
+		 guest.cmdline);
 	guest.gen = param_long("kho_gen", 1);
 	guest.gens = param_long("kho_gens", 1);
 }
@@ -401,12 +407,10 @@ static void setup(void)
 int main(void)
 {
 	const struct scenario *s;
-	const char *name;
+	char *name;
 
 	setup();
-	name = param("kho_scenario");
-	if (!name)
-		name = "kexec";
+	name = strdup(param("kho_scenario") ?: "kexec");
 	out("KTAP version 1");
 	out("# kho-guest: scenario %s gen%d/%d", name, guest.gen, guest.gens);
 

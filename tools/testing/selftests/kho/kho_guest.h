@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../kselftest.h"	/* __printf, ARRAY_SIZE */
+
 /**
  * struct guest - what this boot knows about itself
  * @gen:          this boot's generation, 1 on the cold boot
@@ -33,10 +35,9 @@ struct scenario {
 
 const struct scenario *find_scenario(const char *name);
 
-bool check(bool ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__printf(3, 4) bool check(bool ok, const char *name, const char *fmt, ...);
 void skip(const char *name, const char *why);
-void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void diag(const char *fmt, ...);
 
 long read_file(const char *path, void *buf, size_t size);
 long read_text(const char *path, char *buf, size_t size);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
 
@@ -29,8 +30,12 @@ static void scenario_kexec(void)
 		check(seen && strlen(seen) == 8, "kexec_token",
 		      "kho_token missing or malformed");
 	}
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
-		rnd = getpid() ^ guest.gen;
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		rnd = ts.tv_nsec ^ guest.gen;
+	}
 	snprintf(token, sizeof(token), "%08x", rnd);
 	next_param("kho_token", token);
 }
@@ -71,7 +76,7 @@ const struct scenario *find_scenario(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(scenarios); i++)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];
 	return NULL;
