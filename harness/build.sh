@@ -21,7 +21,7 @@ mkdir -p "$obj"
 ccache -M 8G >/dev/null
 
 kmake() {
-	make -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" \
+	make -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" LOCALVERSION= \
 		-j"$(nproc)" "$@"
 }
 
