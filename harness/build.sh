@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # build.sh [VARIANT]: build the assembled tree's bzImage out of tree in
 # build/obj-VARIANT, always through ccache with the same flags.
-# Variants: small (default), debug (adds harness/configs/debug.config).
+# Variants: small (default); nomod, debug (add harness/configs/VARIANT.config).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-small}
@@ -12,7 +12,7 @@ series_frag=$TREE/tools/testing/selftests/kho/config
 [ -f "$series_frag" ] && frags+=("$series_frag")
 case "$variant" in
 small) ;;
-debug) frags+=("$TOP/harness/configs/debug.config") ;;
+nomod | debug) frags+=("$TOP/harness/configs/$variant.config") ;;
 *) die "unknown build variant '$variant'" ;;
 esac
 

@@ -10,9 +10,231 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/random.h>
 
 #include "kho_guest.h"
+
+#define KHO_DEBUGFS	"/sys/kernel/debug/kho"
+#define TEST_DEBUGFS	"/sys/kernel/debug/test_kho"
+#define KLOG_SIZE	(1 << 20)
+
+/* --- helpers of the KHO scenarios ----------------------------------------- */
+
+/* 64-bit FNV-1a of a file's bytes; 0 if it cannot be read. */
+static unsigned long long file_hash(const char *path, long *len)
+{
+	static unsigned char buf[1 << 20];
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	long i;
+
+	*len = read_file(path, buf, sizeof(buf));
+	if (*len <= 0)
+		return 0;
+	for (i = 0; i < *len; i++)
+		h = (h ^ buf[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A "key=value" number of test_kho's status file, or -1. */
+static long status(const char *key)
+{
+	char buf[4096], *p;
+	size_t klen = strlen(key);
+
+	if (read_text(TEST_DEBUGFS "/status", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == '=')
+			return strtol(p + klen + 1, NULL, 0);
+	return -1;
+}
+
+/* A field of /proc/meminfo in kB, or -1. */
+static long meminfo_kb(const char *field)
+{
+	char buf[8192], *p;
+
+	if (read_text("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, field);
+	if (!p || p[strlen(field)] != ':')
+		return -1;
+	return strtol(p + strlen(field) + 1, NULL, 10);
+}
+
+/* The sum of the hexadecimal numbers of a debugfs file, one per line. */
+static long long sum_lines(const char *path, int *count)
+{
+	char buf[4096], *p = buf;
+	long long sum = 0;
+
+	*count = 0;
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	while (*p) {
+		sum += strtoll(p, &p, 0);
+		(*count)++;
+		while (*p == '\n' || *p == ' ')
+			p++;
+	}
+	return sum;
+}
+
+/* Is text in the kernel log? The matching line is copied to line. */
+static bool klog_has(const char *text, char *line, size_t size)
+{
+	static char buf[KLOG_SIZE];
+	char *hit, *end;
+	int len;
+
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	if (len < 0)
+		return false;
+	buf[len] = '\0';
+	hit = strstr(buf, text);
+	if (!hit)
+		return false;
+	if (line) {
+		end = strchr(hit, '\n');
+		len = end ? end - hit : (int)strlen(hit);
+		if ((size_t)len >= size)
+			len = size - 1;
+		memcpy(line, hit, len);
+		line[len] = '\0';
+	}
+	return true;
+}
+
+static bool path_exists(const char *path)
+{
+	return !access(path, F_OK);
+}
+
+/* Run a test_kho command; its errno, or 0. */
+static int test_cmd(const char *cmd)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), TEST_DEBUGFS "/%s", cmd);
+	return write_text(path, "1");
+}
+
+/* CmaTotal must be exactly the scratch regions: they are its only CMA. */
+static void check_scratch_is_cma(void)
+{
+	long long scratch;
+	long cma;
+	int n;
+
+	scratch = sum_lines(KHO_DEBUGFS "/out/scratch_len", &n);
+	cma = meminfo_kb("CmaTotal");
+	check(scratch > 0 && n >= 2, "scratch_regions",
+	      "%d scratch regions, %lld bytes", n, scratch);
+	check(cma * 1024LL == scratch, "scratch_is_cma",
+	      "CmaTotal %ld kB, scratch %lld kB", cma, scratch / 1024);
+}
+
+/* Remember what the outgoing FDT looks like at kexec time. */
+static void pass_fdt_hash(void)
+{
+	char val[40];
+	long len;
+	unsigned long long h = file_hash(KHO_DEBUGFS "/out/fdt", &len);
+
+	check(h && len > 0, "out_fdt", "kho/out/fdt unreadable (%ld)", len);
+	snprintf(val, sizeof(val), "%llx:%ld", h, len);
+	next_param("kho_fdt", val);
+}
+
+/* The incoming FDT must be byte for byte the one the last kernel had. */
+static void check_fdt_hash(void)
+{
+	const char *want = param("kho_fdt");
+	char got[40];
+	long len;
+	unsigned long long h = file_hash(KHO_DEBUGFS "/in/fdt", &len);
+
+	snprintf(got, sizeof(got), "%llx:%ld", h, len);
+	check(want && !strcmp(want, got), "in_fdt_identical",
+	      "kho/in/fdt hash:len %s, previous out/fdt %s", got,
+	      want ?: "(none)");
+}
+
+/* This boot received the hand-over and logged the restore line. */
+static void check_kho_boot(void)
+{
+	char line[256] = "";
+
+	check(klog_has("KHO: restored ", line, sizeof(line)), "restore_line",
+	      "no 'KHO: restored' line in the kernel log");
+	if (line[0])
+		diag("demo: kernel said: %s", line);
+	check(status("kho_boot") == 1, "is_kho_boot",
+	      "test_kho status kho_boot=%ld", status("kho_boot"));
+}
+
+/* Preserve this generation's data set; hand its size to the next one. */
+static void preserve_data(void)
+{
+	char val[32];
+	long folios, pages;
+	int ret = test_cmd("preserve");
+
+	check(!ret, "preserve", "test_kho preserve: %s", strerror(-ret));
+	folios = status("preserved_folios");
+	pages = status("preserved_pages");
+	check(folios > 0 && pages * 4096 >= 64L << 20, "preserved_64m",
+	      "%ld folios, %ld pages preserved", folios, pages);
+	diag("demo: preserved %ld folios, %ld MiB, filled from a seeded PRNG",
+	     folios, pages >> 8);
+	snprintf(val, sizeof(val), "%ld", folios);
+	next_param("kho_expect_folios", val);
+	snprintf(val, sizeof(val), "%ld", pages);
+	next_param("kho_expect_pages", val);
+}
+
+/* Restore and compare what the previous generation preserved. */
+static void verify_data(void)
+{
+	long want_folios = param_long("kho_expect_folios", -1);
+	long want_pages = param_long("kho_expect_pages", -1);
+	long folios, pages, bytes;
+	int ret = test_cmd("verify");
+
+	check(!ret, "verify", "test_kho verify: %s", strerror(-ret));
+	folios = status("restored_folios");
+	pages = status("restored_pages");
+	bytes = status("verified_bytes");
+	check(folios == want_folios && pages == want_pages, "restored_all",
+	      "restored %ld folios / %ld pages, preserved %ld / %ld",
+	      folios, pages, want_folios, want_pages);
+	check(bytes == pages * 4096 && status("mismatches") == 0,
+	      "bytes_identical", "%ld of %ld bytes verified, %ld mismatches",
+	      bytes, pages * 4096, status("mismatches"));
+	diag("demo: restored %ld folios (%ld MiB), every byte as preserved",
+	     folios, pages >> 8);
+}
+
+static void free_data(void)
+{
+	long pages = status("restored_pages");
+	int ret = test_cmd("free");
+
+	check(!ret && status("freed_pages") == pages, "freed",
+	      "test_kho free: %s, freed %ld of %ld pages", strerror(-ret),
+	      status("freed_pages"), pages);
+	check(status("free_delta_pages") >= pages, "memory_returned",
+	      "free memory grew by %ld pages, %ld freed",
+	      status("free_delta_pages"), pages);
+}
+
+static bool kho_ready(void)
+{
+	return check(path_exists(KHO_DEBUGFS "/out/fdt") &&
+		     path_exists(TEST_DEBUGFS "/status"), "kho_enabled",
+		     "no %s or %s", KHO_DEBUGFS "/out/fdt", TEST_DEBUGFS);
+}
 
 /* A plain kexec chain: each generation proves it is the one it claims. */
 static void scenario_kexec(void)
@@ -40,14 +262,117 @@ static void scenario_kexec(void)
 	next_param("kho_token", token);
 }
 
-/* The story of make demo; it grows with the KHO features. */
+
+/* Preserve 64 MiB in gen 1, restore and verify every byte in gen 2. */
+static void scenario_kho_preserve(void)
+{
+	if (!kho_ready())
+		return;
+	if (guest.gen == 1) {
+		preserve_data();
+		return;
+	}
+	check_kho_boot();
+	verify_data();
+	free_data();
+}
+
+/* Gen 2 preserves again what it restored, plus new data; gen 3 sees all. */
+static void scenario_kho_chain(void)
+{
+	long carried;
+
+	if (!kho_ready())
+		return;
+	if (guest.gen > 1) {
+		check_kho_boot();
+		verify_data();
+	}
+	if (guest.gen == guest.gens) {
+		free_data();
+		return;
+	}
+	carried = status("restored_pages");
+	preserve_data();
+	if (guest.gen > 1)
+		check(status("preserved_pages") > carried, "preserved_more",
+		      "%ld pages preserved, %ld carried over",
+		      status("preserved_pages"), carried);
+}
+
+/* The FDT gen 2 receives is byte-identical to gen 1's at kexec time. */
+static void scenario_kho_fdt(void)
+{
+	if (!kho_ready())
+		return;
+	if (guest.gen == 1) {
+		preserve_data();
+		pass_fdt_hash();
+		return;
+	}
+	check_kho_boot();
+	check_fdt_hash();
+}
+
+/* Scratch is CMA after a cold boot and after a hand-over boot. */
+static void scenario_kho_cma(void)
+{
+	if (!kho_ready())
+		return;
+	check_scratch_is_cma();
+	if (guest.gen > 1)
+		check_kho_boot();
+}
+
+/* Preserving memory inside scratch is refused with -EINVAL. */
+static void scenario_kho_scratch(void)
+{
+	int ret;
+
+	if (!kho_ready())
+		return;
+	ret = test_cmd("preserve_scratch");
+	check(ret == -EINVAL, "scratch_einval",
+	      "preserving scratch pages gave %d (%s), want -EINVAL", ret,
+	      strerror(-ret));
+}
+
+/* kho=off: no KHO state, the test module refuses, kexec still works. */
+static void scenario_kho_off(void)
+{
+	check(!path_exists(KHO_DEBUGFS "/out/fdt"), "no_kho_debugfs",
+	      "%s exists with kho=off", KHO_DEBUGFS "/out/fdt");
+	if (path_exists(TEST_DEBUGFS "/preserve"))
+		check(test_cmd("preserve") != 0, "preserve_refused",
+		      "test_kho preserve succeeded with kho=off");
+	check(!klog_has("KHO: restored ", NULL, 0), "no_restore",
+	      "a KHO restore happened with kho=off");
+	scenario_kexec();
+}
+
+/* A kernel without the test module hands over its (empty) state. */
+static void scenario_kho_nomod(void)
+{
+	check(!path_exists(TEST_DEBUGFS), "no_test_module",
+	      "%s exists", TEST_DEBUGFS);
+	check(path_exists(KHO_DEBUGFS "/out/fdt"), "kho_enabled",
+	      "no %s", KHO_DEBUGFS "/out/fdt");
+	if (guest.gen > 1)
+		check(klog_has("KHO: restored ", NULL, 0), "restore_line",
+		      "no 'KHO: restored' line in the kernel log");
+	scenario_kexec();
+}
+
+/* The story of make demo: preserve, kexec, restore, verify. */
 static void scenario_demo(void)
 {
 	if (guest.gen == 1)
-		diag("demo: cold boot: loading this kernel again with kexec_file_load");
+		diag("demo: cold boot, KHO on: preserving a data set");
 	else
 		diag("demo: booted by kexec from generation %d", guest.gen - 1);
-	scenario_kexec();
+	scenario_kho_preserve();
+	if (guest.gen == 1)
+		diag("demo: loading this kernel again with kexec_file_load, rebooting into it");
 }
 
 /* Negative control: never kexec, never finish. The runner must fail it. */
@@ -68,6 +393,13 @@ static void scenario_crash(void)
 static const struct scenario scenarios[] = {
 	{ "kexec", scenario_kexec },
 	{ "demo", scenario_demo },
+	{ "kho-preserve", scenario_kho_preserve },
+	{ "kho-chain", scenario_kho_chain },
+	{ "kho-fdt", scenario_kho_fdt },
+	{ "kho-cma", scenario_kho_cma },
+	{ "kho-scratch", scenario_kho_scratch },
+	{ "kho-off", scenario_kho_off },
+	{ "kho-nomod", scenario_kho_nomod },
 	{ "hang", scenario_hang },
 	{ "crash", scenario_crash },
 };
