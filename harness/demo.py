@@ -45,7 +45,7 @@ def main():
         '--initrd', os.path.join(BUILD, 'initramfs-small.cpio.gz'),
         '--scenario', 'demo', '--gens', '2', '--mem', '1G',
         '--log', os.path.join(BUILD, 'demo.log'),
-        '--append', 'kunit.enable=0'])
+        '--append', 'kunit.enable=0', '--append', 'kho=on'])
     res = runner.run(args)
     print('  %-34s %6.1f s' % ('QEMU: 2 generations (TCG)', res.seconds))
     marks = res.gen_seconds + [res.seconds]
