@@ -42,6 +42,10 @@ TESTS = [
     {'name': 'kho-no-test-module', 'scenario': 'kho-nomod', 'gens': 2,
      'variant': 'nomod', 'append': ['kho=on'],
      'doc': 'a kernel without the test module hands over and kexecs'},
+    {'name': 'debug-kho-preserve', 'scenario': 'kho-preserve', 'gens': 2,
+     'variant': 'debug', 'append': ['kho=on'], 'timeout': 400,
+     'doc': 'kho-preserve-2gen on the debug kernel (KASAN, lockdep, '
+            'DEBUG_VM, DEBUG_PAGEALLOC, kmemleak): no reports'},
     {'name': 'negative-hang', 'scenario': 'hang', 'gens': 2,
      'timeout': 25, 'expect': 'fail',
      'doc': 'control: a guest that never kexecs is reported as a failure'},
