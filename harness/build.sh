@@ -33,24 +33,30 @@ if [ "$(cat "$obj/.kho-config" 2>/dev/null)" != "$cfg_hash" ] || [ ! -f "$obj/.c
 	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
 		"${frags[@]}" >/dev/null
 	kmake -s olddefconfig >/dev/null
-	# Every option asked for must have stuck.
-	bad=0
+	# Every option asked for must have stuck (a later fragment overrides
+	# an earlier one, as merge_config.sh does).
+	declare -A want=() from=()
 	for f in "${frags[@]}"; do
 		while IFS= read -r line; do
 			case "$line" in
-			CONFIG_*=*) ;;
-			"# CONFIG_"*" is not set") line="${line#\# }" ;;
+			CONFIG_*=*) sym=${line%%=*} ;;
+			"# CONFIG_"*" is not set") line="${line#\# }"; sym=${line%% *} ;;
 			*) continue ;;
 			esac
-			if [[ $line == *" is not set" ]]; then
-				sym=${line%% *}
-				grep -q "^$sym=" "$obj/.config" || continue
-			else
-				grep -qx "$line" "$obj/.config" && continue
-			fi
-			echo "harness: $variant: '$line' (${f##*/}) did not stick" >&2
-			bad=1
+			want[$sym]=$line
+			from[$sym]=${f##*/}
 		done < "$f"
+	done
+	bad=0
+	for sym in "${!want[@]}"; do
+		line=${want[$sym]}
+		if [[ $line == *" is not set" ]]; then
+			grep -q "^$sym=" "$obj/.config" || continue
+		else
+			grep -qx "$line" "$obj/.config" && continue
+		fi
+		echo "harness: $variant: '$line' (${from[$sym]}) did not stick" >&2
+		bad=1
 	done
 	[ $bad = 0 ] || die "$variant: kernel configuration is not what was asked"
 	echo "$cfg_hash" > "$obj/.kho-config"

@@ -29,8 +29,13 @@ def git(*args, raw=False):
 
 
 def slug(subject):
-    s = re.sub(r'[^a-z0-9]+', '-', subject.lower()).strip('-')
-    return s[:52].rstrip('-')
+    words = re.sub(r'[^a-z0-9]+', '-', subject.lower()).strip('-').split('-')
+    out = words[0]
+    for w in words[1:]:
+        if len(out) + 1 + len(w) > 48:
+            break
+        out += '-' + w
+    return out
 
 
 def main():

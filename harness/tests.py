@@ -53,7 +53,7 @@ TESTS = [
      'timeout': 60, 'expect': 'fail',
      'doc': 'control: a guest whose init dies is reported as a failure'},
     {'name': 'kunit', 'kind': 'kunit', 'scenario': 'kexec', 'gens': 1,
-     'kunit': True, 'suites': ['list-kunit-test'],
+     'kunit': True, 'suites': ['list-kunit-test', 'kho_radix_tree'],
      'doc': 'every built-in KUnit suite, parsed with kunit.py'},
     {'name': 'checkpatch', 'kind': 'command',
      'command': ['harness/checkpatch.sh'],

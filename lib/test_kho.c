@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test Kexec HandOver (KHO) end to end.
+ *
+ * A user space driver writes to files in /sys/kernel/debug/test_kho/:
+ *
+ * preserve		allocate at least size_mb MiB in folios of random orders
+ *			plus one range of pages, fill them with pseudo-random
+ *			data, preserve them and describe them in the "kho-test"
+ *			blob; data restored by "verify" is preserved again, so
+ *			a chain of kexecs carries every generation's data.
+ * verify		restore everything the previous kernel described and
+ *			check every byte.
+ * free			free the restored memory and check that the page
+ *			allocator got it.
+ * preserve_scratch	check that scratch memory cannot be preserved.
+ * status		counters, one key=value per line.
+ *
+ * Words used in this file: an "item" is one folio or one range of pages;
+ * the "blob" is the preserved description of all items.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+
+/* kho_scratch[], to aim at scratch memory on purpose */
+#include "../kernel/liveupdate/kexec_handover_internal.h"
+
+#define KHO_TEST_BLOB_NAME	"kho-test"
+#define KHO_TEST_MAGIC		0x4b484f54	/* "KHOT" */
+#define KHO_TEST_VERSION	1
+
+/* pages in the one preserved range: odd, so it splits into several blocks */
+#define KHO_TEST_RANGE_PAGES	37
+
+/* report only this many mismatches in the log */
+#define KHO_TEST_MAX_REPORTS	8
+
+static unsigned int size_mb = 64;
+module_param(size_mb, uint, 0644);
+MODULE_PARM_DESC(size_mb, "Memory to preserve per generation, in MiB");
+
+static ulong seed = 1;
+module_param(seed, ulong, 0644);
+MODULE_PARM_DESC(seed, "Seed of the pseudo-random data");
+
+/**
+ * struct kho_test_entry - One item as handed over in the blob.
+ * @phys: Physical address of the folio or the first page.
+ * @nr_pages: Number of pages in the item.
+ * @seed: Seed of the item's data.
+ * @csum: Checksum of the item's data.
+ * @order: Order of the folio.
+ * @is_folio: The item is a folio, not a range of pages.
+ * @generation: Kernel generation that wrote the data.
+ */
+struct kho_test_entry {
+	u64 phys;
+	u64 nr_pages;
+	u64 seed;
+	u64 csum;
+	u32 order;
+	u32 is_folio;
+	u64 generation;
+};
+
+/**
+ * struct kho_test_blob - The preserved description of all items.
+ * @magic: %KHO_TEST_MAGIC.
+ * @version: %KHO_TEST_VERSION.
+ * @generation: Kernel generation that wrote the blob, 1 after a cold boot.
+ * @nr_entries: Number of entries.
+ * @entries: The items.
+ */
+struct kho_test_blob {
+	u32 magic;
+	u32 version;
+	u64 generation;
+	u64 nr_entries;
+	struct kho_test_entry entries[];
+};
+
+/**
+ * struct kho_test_item - One item in this kernel.
+ * @entry: Its description, also what goes into the blob.
+ * @page: Its first page.
+ */
+struct kho_test_item {
+	struct kho_test_entry entry;
+	struct page *page;
+};
+
+/**
+ * struct kho_test_items - A set of items.
+ * @items: The items.
+ * @nr: Number of items used.
+ * @max: Number of items allocated.
+ */
+struct kho_test_items {
+	struct kho_test_item *items;
+	unsigned long nr;
+	unsigned long max;
+};
+
+/**
+ * struct kho_test_state - Everything the test holds.
+ * @lock: Serializes the debugfs commands.
+ * @preserved: Items allocated and preserved by "preserve".
+ * @restored: Items restored by "verify", kept for "preserve" or "free".
+ * @blob: The outgoing blob, %NULL until "preserve" succeeded.
+ * @blob_size: Size of @blob in bytes.
+ * @in_generation: Generation of the incoming blob, 0 if none was verified.
+ * @verified: "verify" ran in this boot.
+ * @preserved_folios: Folios preserved.
+ * @preserved_pages: Pages preserved, in folios and ranges.
+ * @restored_folios: Folios restored.
+ * @restored_pages: Pages restored.
+ * @verified_bytes: Bytes checked by "verify".
+ * @mismatches: Items that failed to restore or held wrong data.
+ * @freed_pages: Pages freed by "free".
+ * @free_delta_pages: How much the free page count grew during "free".
+ */
+struct kho_test_state {
+	struct mutex lock;	/* serializes the debugfs commands */
+	struct kho_test_items preserved;
+	struct kho_test_items restored;
+	void *blob;
+	size_t blob_size;
+	u64 in_generation;
+	bool verified;
+	unsigned long preserved_folios;
+	unsigned long preserved_pages;
+	unsigned long restored_folios;
+	unsigned long restored_pages;
+	unsigned long verified_bytes;
+	unsigned long mismatches;
+	unsigned long freed_pages;
+	long free_delta_pages;
+};
+
+static struct kho_test_state kho_test = {
+	.lock = __MUTEX_INITIALIZER(kho_test.lock),
+};
+
+static u64 kho_test_next(u64 *state)
+{
+	/* xorshift64: fast, and plenty for telling data apart */
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+static u64 kho_test_item_seed(u64 generation, unsigned long idx)
+{
+	return ((seed + generation) * 0x9e3779b97f4a7c15ULL) ^ (idx << 1) ^ 1;
+}
+
+/* Fill an item with its data and return the checksum. */
+static u64 kho_test_fill(struct kho_test_item *item)
+{
+	u64 state = item->entry.seed, csum = 0;
+	unsigned long i, j;
+
+	for (i = 0; i < item->entry.nr_pages; i++) {
+		u64 *p = page_address(item->page + i);
+
+		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
+			p[j] = kho_test_next(&state);
+			csum = rol64(csum, 1) ^ p[j];
+		}
+	}
+	return csum;
+}
+
+/* Check every byte of an item; return the number of bad bytes. */
+static unsigned long kho_test_check(const struct kho_test_item *item)
+{
+	u64 state = item->entry.seed, csum = 0;
+	unsigned long i, j, bad = 0;
+
+	for (i = 0; i < item->entry.nr_pages; i++) {
+		const u64 *p = page_address(item->page + i);
+
+		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
+			u64 want = kho_test_next(&state);
+
+			bad += hweight64(p[j] ^ want) ? sizeof(u64) : 0;
+			csum = rol64(csum, 1) ^ p[j];
+		}
+	}
+	if (!bad && csum != item->entry.csum)
+		bad = 1;
+	return bad;
+}
+
+static struct kho_test_item *kho_test_add(struct kho_test_items *set)
+{
+	if (set->nr == set->max) {
+		unsigned long max = max(set->max * 2, 64UL);
+		struct kho_test_item *items;
+
+		items = krealloc_array(set->items, max, sizeof(*items),
+				       GFP_KERNEL | __GFP_ZERO);
+		if (!items)
+			return NULL;
+		set->items = items;
+		set->max = max;
+	}
+	return &set->items[set->nr++];
+}
+
+static void kho_test_free_item(struct kho_test_item *item)
+{
+	if (item->entry.is_folio)
+		folio_put(page_folio(item->page));
+	else
+		free_pages_exact(page_address(item->page),
+				 item->entry.nr_pages << PAGE_SHIFT);
+}
+
+static void kho_test_unpreserve_item(struct kho_test_item *item)
+{
+	if (item->entry.is_folio)
+		kho_unpreserve_folio(page_folio(item->page));
+	else
+		kho_unpreserve_pages(item->page, item->entry.nr_pages);
+}
+
+static int kho_test_preserve_item(struct kho_test_item *item)
+{
+	if (item->entry.is_folio)
+		return kho_preserve_folio(page_folio(item->page));
+	return kho_preserve_pages(item->page, item->entry.nr_pages);
+}
+
+static void kho_test_items_free(struct kho_test_items *set)
+{
+	unsigned long i;
+
+	for (i = 0; i < set->nr; i++)
+		kho_test_free_item(&set->items[i]);
+	kfree(set->items);
+	memset(set, 0, sizeof(*set));
+}
+
+/* A folio of @order, or of a lower order if memory is fragmented. */
+static struct folio *kho_test_alloc_folio(unsigned int order)
+{
+	struct folio *folio;
+
+	for (;;) {
+		folio = folio_alloc(GFP_KERNEL | __GFP_NOWARN, order);
+		if (folio || !order)
+			return folio;
+		order--;
+	}
+}
+
+static void kho_test_set_entry(struct kho_test_item *item, u64 generation,
+			       unsigned long idx)
+{
+	item->entry.phys = page_to_phys(item->page);
+	item->entry.generation = generation;
+	item->entry.seed = kho_test_item_seed(generation, idx);
+	item->entry.csum = kho_test_fill(item);
+}
+
+static int kho_test_alloc_range(struct kho_test_items *set, u64 generation)
+{
+	struct kho_test_item *item = kho_test_add(set);
+	void *mem;
+
+	if (!item)
+		return -ENOMEM;
+	mem = alloc_pages_exact(KHO_TEST_RANGE_PAGES << PAGE_SHIFT,
+				GFP_KERNEL | __GFP_NOWARN);
+	if (!mem) {
+		set->nr--;
+		return -ENOMEM;
+	}
+	item->page = virt_to_page(mem);
+	item->entry.nr_pages = KHO_TEST_RANGE_PAGES;
+	kho_test_set_entry(item, generation, set->nr - 1);
+	return 0;
+}
+
+static int kho_test_alloc_folios(struct kho_test_items *set, u64 generation)
+{
+	unsigned long want = (unsigned long)size_mb << (20 - PAGE_SHIFT);
+	unsigned long pages = 0;
+	u64 state = kho_test_item_seed(generation, ULONG_MAX >> 1);
+
+	while (pages < want) {
+		unsigned int order = kho_test_next(&state) %
+				     (MAX_PAGE_ORDER + 1);
+		struct kho_test_item *item = kho_test_add(set);
+		struct folio *folio;
+
+		if (!item)
+			return -ENOMEM;
+		folio = kho_test_alloc_folio(order);
+		if (!folio) {
+			set->nr--;
+			return -ENOMEM;
+		}
+		item->page = &folio->page;
+		item->entry.is_folio = 1;
+		item->entry.order = folio_order(folio);
+		item->entry.nr_pages = folio_nr_pages(folio);
+		kho_test_set_entry(item, generation, set->nr - 1);
+		pages += item->entry.nr_pages;
+	}
+	return 0;
+}
+
+/* Preserve @set[0, @nr) or nothing. */
+static int kho_test_preserve_items(struct kho_test_items *set)
+{
+	unsigned long i;
+	int err;
+
+	for (i = 0; i < set->nr; i++) {
+		err = kho_test_preserve_item(&set->items[i]);
+		if (err)
+			goto err_unpreserve;
+	}
+	return 0;
+
+err_unpreserve:
+	while (i--)
+		kho_test_unpreserve_item(&set->items[i]);
+	return err;
+}
+
+static void kho_test_unpreserve_items(struct kho_test_items *set)
+{
+	unsigned long i;
+
+	for (i = 0; i < set->nr; i++)
+		kho_test_unpreserve_item(&set->items[i]);
+}
+
+static void kho_test_blob_fill(struct kho_test_blob *blob, u64 generation)
+{
+	const struct kho_test_items *sets[] = {
+		&kho_test.preserved, &kho_test.restored,
+	};
+	unsigned long i, j, n = 0;
+
+	blob->magic = KHO_TEST_MAGIC;
+	blob->version = KHO_TEST_VERSION;
+	blob->generation = generation;
+	for (i = 0; i < ARRAY_SIZE(sets); i++)
+		for (j = 0; j < sets[i]->nr; j++)
+			blob->entries[n++] = sets[i]->items[j].entry;
+	blob->nr_entries = n;
+}
+
+static int kho_test_blob_add(u64 generation)
+{
+	unsigned long nr = kho_test.preserved.nr + kho_test.restored.nr;
+	size_t size = struct_size_t(struct kho_test_blob, entries, nr);
+	void *blob;
+	int err;
+
+	blob = kho_alloc_preserve(size);
+	if (IS_ERR(blob))
+		return PTR_ERR(blob);
+	kho_test_blob_fill(blob, generation);
+
+	err = kho_add_subtree(KHO_TEST_BLOB_NAME, blob, size);
+	if (err) {
+		kho_unpreserve_free(blob);
+		return err;
+	}
+	kho_test.blob = blob;
+	kho_test.blob_size = size;
+	return 0;
+}
+
+static void kho_test_count_preserved(const struct kho_test_items *set)
+{
+	unsigned long i;
+
+	for (i = 0; i < set->nr; i++) {
+		kho_test.preserved_folios += set->items[i].entry.is_folio;
+		kho_test.preserved_pages += set->items[i].entry.nr_pages;
+	}
+}
+
+static int kho_test_preserve(void)
+{
+	struct kho_test_items *set = &kho_test.preserved;
+	u64 generation = kho_test.in_generation + 1;
+	int err;
+
+	if (kho_test.blob)
+		return -EBUSY;
+
+	err = kho_test_alloc_folios(set, generation);
+	if (!err)
+		err = kho_test_alloc_range(set, generation);
+	if (err)
+		goto err_free;
+
+	err = kho_test_preserve_items(set);
+	if (err)
+		goto err_free;
+	err = kho_test_preserve_items(&kho_test.restored);
+	if (err)
+		goto err_unpreserve;
+	err = kho_test_blob_add(generation);
+	if (err)
+		goto err_unpreserve_restored;
+
+	kho_test_count_preserved(set);
+	kho_test_count_preserved(&kho_test.restored);
+	return 0;
+
+err_unpreserve_restored:
+	kho_test_unpreserve_items(&kho_test.restored);
+err_unpreserve:
+	kho_test_unpreserve_items(set);
+err_free:
+	kho_test_items_free(set);
+	return err;
+}
+
+static struct page *kho_test_restore_entry(const struct kho_test_entry *e)
+{
+	struct folio *folio;
+
+	if (!e->is_folio)
+		return kho_restore_pages(e->phys, e->nr_pages);
+
+	folio = kho_restore_folio(e->phys);
+	if (!folio)
+		return NULL;
+	if (folio_order(folio) != e->order) {
+		pr_err("folio at %#llx: order %u, expected %u\n", e->phys,
+		       folio_order(folio), e->order);
+		folio_put(folio);
+		return NULL;
+	}
+	return &folio->page;
+}
+
+static void kho_test_verify_entry(const struct kho_test_entry *e)
+{
+	struct kho_test_item *item;
+	unsigned long bad;
+	struct page *page;
+
+	page = kho_test_restore_entry(e);
+	if (!page) {
+		if (kho_test.mismatches++ < KHO_TEST_MAX_REPORTS)
+			pr_err("cannot restore %llu pages at %#llx\n",
+			       e->nr_pages, e->phys);
+		return;
+	}
+
+	item = kho_test_add(&kho_test.restored);
+	if (!item) {
+		/* cannot keep it: account it as a failure, but free it */
+		struct kho_test_item tmp = { .entry = *e, .page = page };
+
+		kho_test_free_item(&tmp);
+		kho_test.mismatches++;
+		return;
+	}
+	item->entry = *e;
+	item->page = page;
+
+	kho_test.restored_folios += e->is_folio;
+	kho_test.restored_pages += e->nr_pages;
+	bad = kho_test_check(item);
+	kho_test.verified_bytes += (e->nr_pages << PAGE_SHIFT) - bad;
+	if (bad && kho_test.mismatches++ < KHO_TEST_MAX_REPORTS)
+		pr_err("%lu bad bytes in %llu pages at %#llx (generation %llu)\n",
+		       bad, e->nr_pages, e->phys, e->generation);
+}
+
+static int kho_test_blob_check(const struct kho_test_blob *blob, size_t size)
+{
+	if (size < sizeof(*blob) || blob->magic != KHO_TEST_MAGIC ||
+	    blob->version != KHO_TEST_VERSION)
+		return -EINVAL;
+	if (blob->nr_entries > (size - sizeof(*blob)) / sizeof(blob->entries[0]))
+		return -EINVAL;
+	return 0;
+}
+
+static int kho_test_verify(void)
+{
+	const struct kho_test_blob *blob;
+	unsigned long i, mismatches = kho_test.mismatches;
+	phys_addr_t phys;
+	size_t size;
+	int err;
+
+	if (kho_test.verified)
+		return -EBUSY;
+
+	err = kho_retrieve_subtree(KHO_TEST_BLOB_NAME, &phys, &size);
+	if (err)
+		return err;
+	blob = phys_to_virt(phys);
+	err = kho_test_blob_check(blob, size);
+	if (err) {
+		pr_err("malformed blob of %zu bytes\n", size);
+		return err;
+	}
+
+	kho_test.verified = true;
+	kho_test.in_generation = blob->generation;
+	for (i = 0; i < blob->nr_entries; i++)
+		kho_test_verify_entry(&blob->entries[i]);
+	kho_restore_free((void *)blob);
+
+	pr_info("generation %llu: %lu folios, %lu pages restored, %lu mismatches\n",
+		kho_test.in_generation, kho_test.restored_folios,
+		kho_test.restored_pages, kho_test.mismatches);
+	return kho_test.mismatches != mismatches ? -EIO : 0;
+}
+
+static int kho_test_free(void)
+{
+	unsigned long freed = 0, i;
+	long before, after;
+
+	if (kho_test.blob)
+		return -EBUSY;	/* the restored memory is preserved again */
+
+	for (i = 0; i < kho_test.restored.nr; i++)
+		freed += kho_test.restored.items[i].entry.nr_pages;
+
+	drain_all_pages(NULL);
+	before = global_zone_page_state(NR_FREE_PAGES);
+	kho_test_items_free(&kho_test.restored);
+	drain_all_pages(NULL);
+	after = global_zone_page_state(NR_FREE_PAGES);
+
+	kho_test.freed_pages += freed;
+	kho_test.free_delta_pages = after - before;
+	if (after - before < (long)freed) {
+		pr_err("freed %lu pages, but only %ld became free\n", freed,
+		       after - before);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Try to preserve @phys in scratch; true if KHO refused with -EINVAL. */
+static bool kho_test_refuses(phys_addr_t phys, bool folio)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(phys));
+	int err;
+
+	if (folio) {
+		err = kho_preserve_folio(page_folio(page));
+		if (!err)
+			kho_unpreserve_folio(page_folio(page));
+	} else {
+		err = kho_preserve_pages(page, 1);
+		if (!err)
+			kho_unpreserve_pages(page, 1);
+	}
+	if (err != -EINVAL)
+		pr_err("preserving scratch at %pa gave %d\n", &phys, err);
+	return err == -EINVAL;
+}
+
+static int kho_test_preserve_scratch(void)
+{
+	bool refused = true;
+
+	if (kho_scratch_cnt < 2)
+		return -ENODEV;
+
+	refused &= kho_test_refuses(kho_scratch[1].addr, false);
+	refused &= kho_test_refuses(kho_scratch[0].addr, false);
+	refused &= kho_test_refuses(kho_scratch[1].addr + PAGE_SIZE, true);
+	return refused ? -EINVAL : -EIO;
+}
+
+static ssize_t kho_test_run(struct file *file, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	int (*cmd)(void) = file->private_data;
+	int err;
+
+	mutex_lock(&kho_test.lock);
+	err = cmd();
+	mutex_unlock(&kho_test.lock);
+	return err ? err : count;
+}
+
+static const struct file_operations kho_test_cmd_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = kho_test_run,
+	.llseek = noop_llseek,
+};
+
+static int kho_test_status_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&kho_test.lock);
+	seq_printf(m, "kho_boot=%d\n", is_kho_boot());
+	seq_printf(m, "preserved_folios=%lu\n", kho_test.preserved_folios);
+	seq_printf(m, "preserved_pages=%lu\n", kho_test.preserved_pages);
+	seq_printf(m, "restored_folios=%lu\n", kho_test.restored_folios);
+	seq_printf(m, "restored_pages=%lu\n", kho_test.restored_pages);
+	seq_printf(m, "verified_bytes=%lu\n", kho_test.verified_bytes);
+	seq_printf(m, "mismatches=%lu\n", kho_test.mismatches);
+	seq_printf(m, "freed_pages=%lu\n", kho_test.freed_pages);
+	seq_printf(m, "free_delta_pages=%ld\n", kho_test.free_delta_pages);
+	mutex_unlock(&kho_test.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kho_test_status);
+
+static int __init kho_test_init(void)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir("test_kho", NULL);
+	debugfs_create_file("preserve", 0200, dir, kho_test_preserve,
+			    &kho_test_cmd_fops);
+	debugfs_create_file("verify", 0200, dir, kho_test_verify,
+			    &kho_test_cmd_fops);
+	debugfs_create_file("free", 0200, dir, kho_test_free,
+			    &kho_test_cmd_fops);
+	debugfs_create_file("preserve_scratch", 0200, dir,
+			    kho_test_preserve_scratch, &kho_test_cmd_fops);
+	debugfs_create_file("status", 0400, dir, NULL,
+			    &kho_test_status_fops);
+	return 0;
+}
+late_initcall(kho_test_init);
