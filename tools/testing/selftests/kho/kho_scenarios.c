@@ -17,14 +17,14 @@
 
 #define KHO_DEBUGFS	"/sys/kernel/debug/kho"
 #define TEST_DEBUGFS	"/sys/kernel/debug/test_kho"
-#define KLOG_SIZE	(1 << 20)
+#define KLOG_SIZE	(1024 * 1024)
 
 /* --- helpers of the KHO scenarios ----------------------------------------- */
 
 /* 64-bit FNV-1a of a file's bytes; 0 if it cannot be read. */
 static unsigned long long file_hash(const char *path, long *len)
 {
-	static unsigned char buf[1 << 20];
+	static unsigned char buf[1024 * 1024];
 	unsigned long long h = 0xcbf29ce484222325ULL;
 	long i;
 
@@ -37,7 +37,7 @@ static unsigned long long file_hash(const char *path, long *len)
 }
 
 /* A "key=value" number of test_kho's status file, or -1. */
-static long status(const char *key)
+static long test_status(const char *key)
 {
 	char buf[4096], *p;
 	size_t klen = strlen(key);
@@ -170,8 +170,8 @@ static void check_kho_boot(void)
 	      "no 'KHO: restored' line in the kernel log");
 	if (line[0])
 		diag("demo: kernel said: %s", line);
-	check(status("kho_boot") == 1, "is_kho_boot",
-	      "test_kho status kho_boot=%ld", status("kho_boot"));
+	check(test_status("kho_boot") == 1, "is_kho_boot",
+	      "test_kho status kho_boot=%ld", test_status("kho_boot"));
 }
 
 /* Preserve this generation's data set; hand its size to the next one. */
@@ -182,8 +182,8 @@ static void preserve_data(void)
 	int ret = test_cmd("preserve");
 
 	check(!ret, "preserve", "test_kho preserve: %s", strerror(-ret));
-	folios = status("preserved_folios");
-	pages = status("preserved_pages");
+	folios = test_status("preserved_folios");
+	pages = test_status("preserved_pages");
 	check(folios > 0 && pages * 4096 >= 64L << 20, "preserved_64m",
 	      "%ld folios, %ld pages preserved", folios, pages);
 	diag("demo: preserved %ld folios, %ld MiB, filled from a seeded PRNG",
@@ -203,30 +203,30 @@ static void verify_data(void)
 	int ret = test_cmd("verify");
 
 	check(!ret, "verify", "test_kho verify: %s", strerror(-ret));
-	folios = status("restored_folios");
-	pages = status("restored_pages");
-	bytes = status("verified_bytes");
+	folios = test_status("restored_folios");
+	pages = test_status("restored_pages");
+	bytes = test_status("verified_bytes");
 	check(folios == want_folios && pages == want_pages, "restored_all",
 	      "restored %ld folios / %ld pages, preserved %ld / %ld",
 	      folios, pages, want_folios, want_pages);
-	check(bytes == pages * 4096 && status("mismatches") == 0,
+	check(bytes == pages * 4096 && test_status("mismatches") == 0,
 	      "bytes_identical", "%ld of %ld bytes verified, %ld mismatches",
-	      bytes, pages * 4096, status("mismatches"));
+	      bytes, pages * 4096, test_status("mismatches"));
 	diag("demo: restored %ld folios (%ld MiB), every byte as preserved",
 	     folios, pages >> 8);
 }
 
 static void free_data(void)
 {
-	long pages = status("restored_pages");
+	long pages = test_status("restored_pages");
 	int ret = test_cmd("free");
 
-	check(!ret && status("freed_pages") == pages, "freed",
+	check(!ret && test_status("freed_pages") == pages, "freed",
 	      "test_kho free: %s, freed %ld of %ld pages", strerror(-ret),
-	      status("freed_pages"), pages);
-	check(status("free_delta_pages") >= pages, "memory_returned",
+	      test_status("freed_pages"), pages);
+	check(test_status("free_delta_pages") >= pages, "memory_returned",
 	      "free memory grew by %ld pages, %ld freed",
-	      status("free_delta_pages"), pages);
+	      test_status("free_delta_pages"), pages);
 }
 
 static bool kho_ready(void)
@@ -262,7 +262,6 @@ static void scenario_kexec(void)
 	next_param("kho_token", token);
 }
 
-
 /* Preserve 64 MiB in gen 1, restore and verify every byte in gen 2. */
 static void scenario_kho_preserve(void)
 {
@@ -292,12 +291,12 @@ static void scenario_kho_chain(void)
 		free_data();
 		return;
 	}
-	carried = status("restored_pages");
+	carried = test_status("restored_pages");
 	preserve_data();
 	if (guest.gen > 1)
-		check(status("preserved_pages") > carried, "preserved_more",
+		check(test_status("preserved_pages") > carried, "preserved_more",
 		      "%ld pages preserved, %ld carried over",
-		      status("preserved_pages"), carried);
+		      test_status("preserved_pages"), carried);
 }
 
 /* The FDT gen 2 receives is byte-identical to gen 1's at kexec time. */
