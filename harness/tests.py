@@ -43,7 +43,8 @@ TESTS = [
      'variant': 'nomod', 'append': ['kho=on'],
      'doc': 'a kernel without the test module hands over and kexecs'},
     {'name': 'debug-kho-preserve', 'scenario': 'kho-preserve', 'gens': 2,
-     'variant': 'debug', 'append': ['kho=on'], 'timeout': 400,
+     'variant': 'debug', 'mem': '2G',
+     'append': ['kho=on', 'kho_scratch=64M,512M,128M'], 'timeout': 400,
      'doc': 'kho-preserve-2gen on the debug kernel (KASAN, lockdep, '
             'DEBUG_VM, DEBUG_PAGEALLOC, kmemleak): no reports'},
     {'name': 'negative-hang', 'scenario': 'hang', 'gens': 2,

@@ -224,7 +224,8 @@ static void free_data(void)
 	check(!ret && test_status("freed_pages") == pages, "freed",
 	      "test_kho free: %s, freed %ld of %ld pages", strerror(-ret),
 	      test_status("freed_pages"), pages);
-	check(test_status("free_delta_pages") >= pages, "memory_returned",
+	/* test_kho allows 64 pages that others allocate meanwhile. */
+	check(test_status("free_delta_pages") + 64 >= pages, "memory_returned",
 	      "free memory grew by %ld pages, %ld freed",
 	      test_status("free_delta_pages"), pages);
 }
