@@ -575,8 +575,8 @@ static void __init kho_restore_preserved(void)
  * previous kernel preserved and stamp it for kho_restore_folio(), make
  * the scratch regions CMA memory, and keep them as this kernel's scratch.
  *
- * Context: Early boot, after the memory map is initialised and before
- * memblock_free_all().
+ * Context: Early boot, called by memblock_free_all() before it releases
+ * memory to the page allocator; the memory map is initialised.
  */
 void __init kho_memory_init(void)
 {
