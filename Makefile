@@ -4,7 +4,7 @@
 VARIANT ?= small
 T ?=
 
-.PHONY: all demo check tree build initramfs series checkpatch deps clean \
+.PHONY: all demo check tree build initramfs series checkpatch deps clean bench \
 	distclean import list
 
 all: check
@@ -33,6 +33,10 @@ demo:
 
 series:
 	harness/series.sh --check
+
+# Restore-time benchmark (the kernel's own measurement), no assertions.
+bench:
+	harness/bench.py
 
 checkpatch:
 	harness/checkpatch.sh
