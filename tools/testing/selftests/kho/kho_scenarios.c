@@ -168,8 +168,6 @@ static void check_kho_boot(void)
 
 	check(klog_has("KHO: restored ", line, sizeof(line)), "restore_line",
 	      "no 'KHO: restored' line in the kernel log");
-	if (line[0])
-		diag("demo: kernel said: %s", line);
 	check(test_status("kho_boot") == 1, "is_kho_boot",
 	      "test_kho status kho_boot=%ld", test_status("kho_boot"));
 }
