@@ -14,6 +14,11 @@
  * free			free the restored memory and check that the page
  *			allocator got it.
  * preserve_scratch	check that scratch memory cannot be preserved.
+ * metadata_bad_version	hand the kexec metadata over with an unknown version.
+ * metadata_short	hand it over one field short.
+ * reserve_mem_fill	fill the reserve_mem region reserve_mem_name with
+ *			pseudo-random data; status shows its address and the
+ *			checksum of its current contents.
  * status		counters, one key=value per line.
  *
  * Words used in this file: an "item" is one folio or one range of pages;
@@ -27,14 +32,17 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
+#include <linux/kho/abi/kexec_handover.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmstat.h>
 
-/* kho_scratch[], to aim at scratch memory on purpose */
+/* kho_scratch[] and the outgoing kexec metadata, to misuse on purpose */
 #include "../kernel/liveupdate/kexec_handover_internal.h"
 
 #define KHO_TEST_BLOB_NAME	"kho-test"
@@ -57,6 +65,10 @@ MODULE_PARM_DESC(size_mb, "Memory to preserve per generation, in MiB");
 static ulong seed = 1;
 module_param(seed, ulong, 0644);
 MODULE_PARM_DESC(seed, "Seed of the pseudo-random data");
+
+static char *reserve_mem_name = "khotest";
+module_param(reserve_mem_name, charp, 0444);
+MODULE_PARM_DESC(reserve_mem_name, "reserve_mem region to fill and check");
 
 /**
  * struct kho_test_entry - One item as handed over in the blob.
@@ -617,6 +629,77 @@ static int kho_test_preserve_scratch(void)
 	return refused ? -EINVAL : -EIO;
 }
 
+/* Break the outgoing kexec metadata: the next kernel must refuse it. */
+static int kho_test_metadata_bad_version(void)
+{
+	struct kho_kexec_metadata *meta = kho_kexec_metadata_out();
+
+	if (!meta)
+		return -ENODEV;
+	meta->version = KHO_KEXEC_METADATA_VERSION + 1;
+	return 0;
+}
+
+static int kho_test_metadata_short(void)
+{
+	struct kho_kexec_metadata *meta = kho_kexec_metadata_out();
+
+	if (!meta)
+		return -ENODEV;
+	kho_remove_subtree(meta);
+	return kho_add_subtree(KHO_KEXEC_METADATA_NAME, meta,
+			       offsetof(struct kho_kexec_metadata,
+					kexec_count));
+}
+
+/* The reserve_mem region of the test, mapped; NULL if there is none. */
+static u64 *kho_test_reserve_mem(phys_addr_t *phys, phys_addr_t *size)
+{
+	if (!reserve_mem_find_by_name(reserve_mem_name, phys, size) ||
+	    *size < sizeof(u64))
+		return NULL;
+	return phys_to_virt(*phys);
+}
+
+static u64 kho_test_reserve_mem_csum(const u64 *mem, phys_addr_t size)
+{
+	u64 csum = 0;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(*mem); i++)
+		csum = rol64(csum, 1) ^ mem[i];
+	return csum;
+}
+
+static int kho_test_reserve_mem_fill(void)
+{
+	u64 state = get_random_u64() | 1;
+	phys_addr_t phys, size;
+	size_t i;
+	u64 *mem;
+
+	mem = kho_test_reserve_mem(&phys, &size);
+	if (!mem)
+		return -ENOENT;
+	for (i = 0; i < size / sizeof(*mem); i++)
+		mem[i] = kho_test_next(&state);
+	return 0;
+}
+
+static void kho_test_reserve_mem_show(struct seq_file *m)
+{
+	phys_addr_t phys, size;
+	u64 *mem;
+
+	mem = kho_test_reserve_mem(&phys, &size);
+	if (!mem)
+		return;
+	seq_printf(m, "reserve_mem_phys=%#llx\n", (u64)phys);
+	seq_printf(m, "reserve_mem_size=%#llx\n", (u64)size);
+	seq_printf(m, "reserve_mem_csum=%#llx\n",
+		   kho_test_reserve_mem_csum(mem, size));
+}
+
 static ssize_t kho_test_run(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
@@ -648,6 +731,7 @@ static int kho_test_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "mismatches=%lu\n", kho_test.mismatches);
 	seq_printf(m, "freed_pages=%lu\n", kho_test.freed_pages);
 	seq_printf(m, "free_delta_pages=%ld\n", kho_test.free_delta_pages);
+	kho_test_reserve_mem_show(m);
 	mutex_unlock(&kho_test.lock);
 	return 0;
 }
@@ -666,6 +750,12 @@ static int __init kho_test_init(void)
 			    &kho_test_cmd_fops);
 	debugfs_create_file("preserve_scratch", 0200, dir,
 			    kho_test_preserve_scratch, &kho_test_cmd_fops);
+	debugfs_create_file("metadata_bad_version", 0200, dir,
+			    kho_test_metadata_bad_version, &kho_test_cmd_fops);
+	debugfs_create_file("metadata_short", 0200, dir,
+			    kho_test_metadata_short, &kho_test_cmd_fops);
+	debugfs_create_file("reserve_mem_fill", 0200, dir,
+			    kho_test_reserve_mem_fill, &kho_test_cmd_fops);
 	debugfs_create_file("status", 0400, dir, NULL,
 			    &kho_test_status_fops);
 	return 0;

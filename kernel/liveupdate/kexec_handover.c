@@ -633,6 +633,7 @@ int kho_preserve_folio(struct folio *folio)
 		return -EOPNOTSUPP;
 	if (kho_overlaps_scratch(PFN_PHYS(pfn), folio_size(folio)))
 		return -EINVAL;
+	kho_debug_check_preserve(&kho_out.tree, pfn, folio_order(folio));
 	return kho_radix_add_page(&kho_out.tree, pfn, folio_order(folio));
 }
 EXPORT_SYMBOL_GPL(kho_preserve_folio);
@@ -708,6 +709,7 @@ int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 
 	for (pfn = start; pfn < end; pfn += 1UL << order) {
 		order = kho_block_order(pfn, end);
+		kho_debug_check_preserve(&kho_out.tree, pfn, order);
 		err = kho_radix_add_page(&kho_out.tree, pfn, order);
 		if (err)
 			goto err_del_blocks;

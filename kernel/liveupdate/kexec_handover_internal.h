@@ -8,6 +8,21 @@
 extern struct kho_scratch *kho_scratch;
 extern unsigned int kho_scratch_cnt;
 
+struct kho_kexec_metadata;
+
+struct kho_kexec_metadata *kho_kexec_metadata_out(void);
+
+struct kho_radix_tree;
+
+#ifdef CONFIG_KEXEC_HANDOVER_DEBUG
+void kho_debug_check_preserve(struct kho_radix_tree *tree, unsigned long pfn,
+			      unsigned int order);
+#else
+static inline void kho_debug_check_preserve(struct kho_radix_tree *tree,
+					    unsigned long pfn,
+					    unsigned int order) { }
+#endif /* CONFIG_KEXEC_HANDOVER_DEBUG */
+
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_init(void);
 void kho_debugfs_in_init(const void *fdt);

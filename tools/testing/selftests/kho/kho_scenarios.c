@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/klog.h>
 #include <sys/random.h>
+#include <sys/utsname.h>
 
 #include "kho_guest.h"
 
@@ -361,6 +362,269 @@ static void scenario_kho_nomod(void)
 	scenario_kexec();
 }
 
+/* --- kexec metadata ------------------------------------------------------- */
+
+#define EXEC_FROM	"KHO: exec from: "
+
+/* How many lines of the kernel log contain text. */
+static int klog_count(const char *text)
+{
+	static char buf[KLOG_SIZE];
+	const char *p;
+	int len, n = 0;
+
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	if (len < 0)
+		return -1;
+	buf[len] = '\0';
+	for (p = strstr(buf, text); p; p = strstr(p + 1, text))
+		n++;
+	return n;
+}
+
+/* Layout of the "kexec-metadata" blob (struct kho_kexec_metadata). */
+#define META_SIZE		73
+#define META_RELEASE_OFF	4
+#define META_RELEASE_LEN	65
+#define META_COUNT_OFF		69
+
+/* The outgoing metadata must name this kernel and carry its own count. */
+static void check_metadata_out(unsigned int want_count)
+{
+	unsigned char meta[128];
+	unsigned int version, count;
+	struct utsname u;
+	long len;
+
+	uname(&u);
+	len = read_file(KHO_DEBUGFS "/out/sub_fdts/kexec-metadata", meta,
+			sizeof(meta));
+	if (!check(len == META_SIZE, "metadata_out",
+		   "out/sub_fdts/kexec-metadata: %ld bytes, want %d", len,
+		   META_SIZE))
+		return;
+	memcpy(&version, meta, sizeof(version));
+	memcpy(&count, meta + META_COUNT_OFF, sizeof(count));
+	meta[META_RELEASE_OFF + META_RELEASE_LEN - 1] = '\0';
+	check(version == 1 && count == want_count &&
+	      !strcmp((char *)meta + META_RELEASE_OFF, u.release),
+	      "metadata_out_fields", "version %u, count %u (want %u), '%s'",
+	      version, count, want_count, meta + META_RELEASE_OFF);
+}
+
+/* The one "exec from" line names the previous release and this count. */
+static void check_exec_from(unsigned int count)
+{
+	const char *release = param("kho_prev_release");
+	char want[160], line[256] = "";
+
+	snprintf(want, sizeof(want), EXEC_FROM "%s (count %u)",
+		 release ?: "(none)", count);
+	check(klog_has(want, line, sizeof(line)), "exec_from",
+	      "no '%s' in the kernel log", want);
+	check(klog_count(EXEC_FROM) == 1, "exec_from_once",
+	      "%d '" EXEC_FROM "' lines", klog_count(EXEC_FROM));
+	check(path_exists(KHO_DEBUGFS "/in/sub_fdts/kexec-metadata"),
+	      "metadata_in_debugfs", "no in/sub_fdts/kexec-metadata");
+}
+
+static void pass_release(void)
+{
+	struct utsname u;
+
+	uname(&u);
+	next_param("kho_prev_release", u.release);
+}
+
+/* Each kernel logs where it came from: (count 1) in gen 2, 2 in gen 3. */
+static void scenario_kho_metadata(void)
+{
+	if (!kho_ready())
+		return;
+	if (guest.gen == 1)
+		check(klog_count(EXEC_FROM) == 0, "no_exec_from_cold",
+		      "'" EXEC_FROM "' on a cold boot");
+	else
+		check_exec_from(guest.gen - 1);
+	check_metadata_out(guest.gen - 1);
+	pass_release();
+}
+
+/*
+ * Broken metadata is refused with a reason, and the rest of the hand-over
+ * still works: gen 1 hands over an unknown version, gen 2 a short blob.
+ */
+static void scenario_kho_metadata_bad(void)
+{
+	static const char * const why[] = {
+		NULL, "unknown version", "too short for version 1",
+	};
+	static const char * const cmd[] = {
+		"metadata_bad_version", "metadata_short",
+	};
+	char want[96];
+	int ret;
+
+	if (!kho_ready())
+		return;
+	if (guest.gen > 1) {
+		snprintf(want, sizeof(want),
+			 "KHO: ignoring the kexec metadata: %s",
+			 why[guest.gen - 1]);
+		check(klog_has(want, NULL, 0), "metadata_refused",
+		      "no '%s' in the kernel log", want);
+		check(klog_count(EXEC_FROM) == 0, "no_exec_from",
+		      "'" EXEC_FROM "' from refused metadata");
+		/* a hand-over without metadata still proves one kexec */
+		check_metadata_out(1);
+		check_kho_boot();
+		verify_data();
+	}
+	if (guest.gen == guest.gens) {
+		free_data();
+		return;
+	}
+	preserve_data();
+	ret = test_cmd(cmd[guest.gen - 1]);
+	check(!ret, "metadata_break", "test_kho %s: %s", cmd[guest.gen - 1],
+	      strerror(-ret));
+}
+
+/* --- reserve_mem regions across a kexec ----------------------------------- */
+
+/* A "key=value" string of test_kho's status file, or "" if absent. */
+static const char *test_status_str(const char *key)
+{
+	static char value[64];
+	char buf[4096], *p;
+	size_t klen = strlen(key);
+
+	value[0] = '\0';
+	if (read_text(TEST_DEBUGFS "/status", buf, sizeof(buf)) < 0)
+		return value;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, klen) || p[klen] != '=')
+			continue;
+		snprintf(value, sizeof(value), "%.*s",
+			 (int)strcspn(p + klen + 1, "\n"), p + klen + 1);
+		break;
+	}
+	return value;
+}
+
+/* Fill the reserve_mem region; the next generation finds the same bytes. */
+static void scenario_kho_reserve_mem(void)
+{
+	char want_phys[64], want_csum[64], phys[64], csum[64], line[256] = "";
+	int ret;
+
+	/* param() returns a static buffer: copy each value */
+	snprintf(want_phys, sizeof(want_phys), "%s",
+		 param("kho_rmem_phys") ?: "(none)");
+	snprintf(want_csum, sizeof(want_csum), "%s",
+		 param("kho_rmem_csum") ?: "(none)");
+	if (!kho_ready())
+		return;
+	snprintf(phys, sizeof(phys), "%s", test_status_str("reserve_mem_phys"));
+	check(phys[0] && !strcmp(test_status_str("reserve_mem_size"), "0x400000"),
+	      "reserve_mem_region", "region khotest: phys '%s', size '%s'",
+	      phys, test_status_str("reserve_mem_size"));
+	if (guest.gen > 1) {
+		check(klog_has("reserve_mem: revived khotest at ", line,
+			       sizeof(line)), "reserve_mem_revived",
+		      "no 'reserve_mem: revived khotest' in the kernel log");
+		if (line[0])
+			diag("kernel said: %s", line);
+		check(!strcmp(phys, want_phys), "reserve_mem_same_phys",
+		      "at %s, previous kernel at %s", phys, want_phys);
+		snprintf(csum, sizeof(csum), "%s",
+			 test_status_str("reserve_mem_csum"));
+		check(!strcmp(csum, want_csum), "reserve_mem_same_bytes",
+		      "checksum %s, previous %s", csum, want_csum);
+	}
+	check(path_exists(KHO_DEBUGFS "/out/sub_fdts/memblock"),
+	      "memblock_blob_out", "no out/sub_fdts/memblock");
+	if (guest.gen == guest.gens)
+		return;
+
+	ret = test_cmd("reserve_mem_fill");
+	check(!ret, "reserve_mem_fill", "test_kho reserve_mem_fill: %s",
+	      strerror(-ret));
+	snprintf(csum, sizeof(csum), "%s", test_status_str("reserve_mem_csum"));
+	next_param("kho_rmem_phys", phys);
+	next_param("kho_rmem_csum", csum);
+}
+
+/* --- KASLR inside scratch ------------------------------------------------- */
+
+/* Start and end of the kernel image in /proc/iomem, 0 if not found. */
+static int kernel_range(unsigned long long *start, unsigned long long *end)
+{
+	char buf[16384], *p;
+	unsigned long long s, e;
+	int n;
+
+	*start = ~0ULL;
+	*end = 0;
+	if (read_text("/proc/iomem", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		n = 0;
+		/* "  01000000-01e02fff : Kernel code", one level deep */
+		if (sscanf(p, " %llx-%llx : Kernel %n", &s, &e, &n) != 2 || !n)
+			continue;
+		if (s < *start)
+			*start = s;
+		if (e + 1 > *end)
+			*end = e + 1;
+	}
+	return *end ? 0 : -1;
+}
+
+/* Is [start, end) inside one of the scratch regions? */
+static bool in_scratch(unsigned long long start, unsigned long long end)
+{
+	char phys[4096], len[4096], *p = phys, *q = len;
+	unsigned long long s, l;
+
+	if (read_text(KHO_DEBUGFS "/out/scratch_phys", phys, sizeof(phys)) < 0 ||
+	    read_text(KHO_DEBUGFS "/out/scratch_len", len, sizeof(len)) < 0)
+		return false;
+	while (*p && *q) {
+		s = strtoull(p, &p, 0);
+		l = strtoull(q, &q, 0);
+		if (start >= s && end <= s + l)
+			return true;
+		while (*p == '\n')
+			p++;
+		while (*q == '\n')
+			q++;
+	}
+	return false;
+}
+
+/* KASLR on a hand-over boot places the kernel inside scratch. */
+static void scenario_kho_kaslr(void)
+{
+	unsigned long long start, end;
+	char val[32];
+
+	if (!kho_ready())
+		return;
+	if (!check(!kernel_range(&start, &end), "kernel_range",
+		   "no Kernel entries in /proc/iomem"))
+		return;
+	diag("kernel image at %#llx-%#llx, previous generation at %s", start,
+	     end, param("kho_kernel_at") ?: "(cold boot)");
+	if (guest.gen > 1)
+		check(in_scratch(start, end), "kernel_in_scratch",
+		      "kernel %#llx-%#llx outside every scratch region", start,
+		      end);
+	snprintf(val, sizeof(val), "%#llx", start);
+	next_param("kho_kernel_at", val);
+	scenario_kho_chain();
+}
+
 /* The story of make demo: preserve, kexec, restore, verify. */
 static void scenario_demo(void)
 {
@@ -398,6 +662,10 @@ static const struct scenario scenarios[] = {
 	{ "kho-scratch", scenario_kho_scratch },
 	{ "kho-off", scenario_kho_off },
 	{ "kho-nomod", scenario_kho_nomod },
+	{ "kho-metadata", scenario_kho_metadata },
+	{ "kho-metadata-bad", scenario_kho_metadata_bad },
+	{ "kho-reserve-mem", scenario_kho_reserve_mem },
+	{ "kho-kaslr", scenario_kho_kaslr },
 	{ "hang", scenario_hang },
 	{ "crash", scenario_crash },
 };
