@@ -54,6 +54,19 @@ TESTS = [
     {'name': 'kho-kaslr-3gen', 'scenario': 'kho-kaslr', 'gens': 3,
      'append': ['kho=on'],
      'doc': 'with RANDOMIZE_BASE every hand-over kernel lies inside scratch'},
+    {'name': 'kho-vmalloc', 'scenario': 'kho-vmalloc', 'gens': 2,
+     'append': ['kho=on'],
+     'doc': 'vmalloc, vmalloc_huge and kho_alloc_preserve data restore byte '
+            'for byte; error returns of the API'},
+    {'name': 'kho-numa-boundary', 'scenario': 'kho-numa', 'gens': 2,
+     'mem': '1526M', 'numa': 2,
+     'append': ['kho=on', 'test_kho_numa=2M@762M'],
+     'doc': 'a range across the node 0/1 boundary is preserved in per-node '
+            'blocks and restores'},
+    {'name': 'kho-v2-input', 'scenario': 'kho-v2', 'gens': 2,
+     'append': ['kho=on'],
+     'doc': 'a kho-v2 root FDT is accepted: FDT blob sized by its header, '
+            'raw blob refused'},
     {'name': 'debug-kho-preserve', 'scenario': 'kho-preserve', 'gens': 2,
      'variant': 'debug', 'mem': '2G',
      'append': ['kho=on', 'kho_scratch=64M,512M,128M'], 'timeout': 400,

@@ -45,6 +45,8 @@
 /* kho_scratch[] and the outgoing kexec metadata, to misuse on purpose */
 #include "../kernel/liveupdate/kexec_handover_internal.h"
 
+#include "test_kho.h"
+
 #define KHO_TEST_BLOB_NAME	"kho-test"
 #define KHO_TEST_MAGIC		0x4b484f54	/* "KHOT" */
 #define KHO_TEST_VERSION	1
@@ -733,6 +735,7 @@ static int kho_test_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "free_delta_pages=%ld\n", kho_test.free_delta_pages);
 	kho_test_reserve_mem_show(m);
 	mutex_unlock(&kho_test.lock);
+	kho_test_api_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kho_test_status);
@@ -758,6 +761,7 @@ static int __init kho_test_init(void)
 			    kho_test_reserve_mem_fill, &kho_test_cmd_fops);
 	debugfs_create_file("status", 0400, dir, NULL,
 			    &kho_test_status_fops);
+	kho_test_api_init(dir);
 	return 0;
 }
 late_initcall(kho_test_init);

@@ -653,12 +653,14 @@ void kho_unpreserve_folio(struct folio *folio)
 EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
 
 /*
- * The largest naturally aligned block at @pfn that ends at or before @end
- * and lies on a single node.
+ * The largest naturally aligned block at @pfn that ends at or before @end,
+ * lies on a single node and is not larger than a buddy allocation, the
+ * largest block the tracker records.
  */
 static unsigned int kho_block_order(unsigned long pfn, unsigned long end)
 {
-	unsigned int order = ilog2(end - pfn);
+	unsigned int order = min_t(unsigned int, ilog2(end - pfn),
+				   MAX_PAGE_ORDER);
 
 	if (pfn)
 		order = min_t(unsigned int, order, __ffs(pfn));
@@ -743,7 +745,9 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_pages);
  * @size: Size in bytes; the memory is one folio of get_order(@size).
  *
  * Context: Process context, may sleep.
- * Return: the memory, or an ERR_PTR() on failure.
+ * Return: the memory, or ERR_PTR(-EINVAL) for a zero @size, -E2BIG if
+ * @size exceeds the largest folio, -ENOMEM, or an error of
+ * kho_preserve_folio().
  */
 void *kho_alloc_preserve(size_t size)
 {
@@ -751,8 +755,10 @@ void *kho_alloc_preserve(size_t size)
 	struct folio *folio;
 	int err;
 
-	if (!size || order > MAX_PAGE_ORDER)
+	if (!size)
 		return ERR_PTR(-EINVAL);
+	if (order > MAX_PAGE_ORDER)
+		return ERR_PTR(-E2BIG);
 
 	folio = folio_alloc(GFP_KERNEL | __GFP_ZERO, order);
 	if (!folio)
@@ -865,7 +871,7 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	unsigned int order;
 	struct page *page;
 
-	if (!nr_pages)
+	if (!nr_pages || !PAGE_ALIGNED(phys))
 		return NULL;
 
 	for (pfn = start; pfn < end; pfn += 1UL << order) {
@@ -919,6 +925,9 @@ static int kho_fdt_err(int fdt_err)
 	}
 }
 
+/* Test hook: hand over a "kho-v2" root FDT, see kho_debug_emit_v2(). */
+static bool kho_out_v2;
+
 static int kho_fdt_set_blob(void *fdt, int off, void *blob, size_t size)
 {
 	u64 phys = virt_to_phys(blob), len = size;
@@ -926,7 +935,7 @@ static int kho_fdt_set_blob(void *fdt, int off, void *blob, size_t size)
 
 	err = fdt_setprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &phys,
 			  sizeof(phys));
-	if (!err)
+	if (!err && !kho_out_v2)
 		err = fdt_setprop(fdt, off, KHO_FDT_SUB_TREE_SIZE_PROP_NAME,
 				  &len, sizeof(len));
 	return err;
@@ -1003,6 +1012,43 @@ void kho_remove_subtree(void *blob)
 	mutex_unlock(&kho_out.fdt_lock);
 }
 EXPORT_SYMBOL_GPL(kho_remove_subtree);
+
+#if IS_ENABLED(CONFIG_KEXEC_HANDOVER_DEBUG) || IS_ENABLED(CONFIG_TEST_KEXEC_HANDOVER)
+/**
+ * kho_debug_emit_v2 - Hand a "kho-v2" root FDT over instead of "kho-v3".
+ *
+ * Lets a test check that the next kernel still accepts the previous ABI:
+ * the root FDT becomes compatible with %KHO_FDT_COMPATIBLE_V2 and no blob
+ * carries its size any more, neither the blobs added so far nor the ones
+ * added later. Only FDT blobs remain usable for the next kernel.
+ *
+ * Context: Process context, may sleep.
+ * Return: 0 on success, -EOPNOTSUPP if KHO is off.
+ */
+int kho_debug_emit_v2(void)
+{
+	void *fdt = kho_out.fdt;
+	int off, err;
+
+	if (!kho_out_active())
+		return -EOPNOTSUPP;
+
+	mutex_lock(&kho_out.fdt_lock);
+	/* same length as KHO_FDT_COMPATIBLE: the FDT cannot run out of space */
+	err = fdt_setprop_string(fdt, 0, "compatible", KHO_FDT_COMPATIBLE_V2);
+	fdt_for_each_subnode(off, fdt, 0) {
+		if (err)
+			break;
+		err = fdt_delprop(fdt, off, KHO_FDT_SUB_TREE_SIZE_PROP_NAME);
+		if (err == -FDT_ERR_NOTFOUND)
+			err = 0;
+	}
+	if (!err)
+		kho_out_v2 = true;
+	mutex_unlock(&kho_out.fdt_lock);
+	return err ? kho_fdt_err(err) : 0;
+}
+#endif
 
 static bool kho_blob_in_ram(u64 phys, u64 size)
 {

@@ -23,6 +23,9 @@ static inline void kho_debug_check_preserve(struct kho_radix_tree *tree,
 					    unsigned int order) { }
 #endif /* CONFIG_KEXEC_HANDOVER_DEBUG */
 
+/* Test hook, with KEXEC_HANDOVER_DEBUG or TEST_KEXEC_HANDOVER only */
+int kho_debug_emit_v2(void);
+
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_init(void);
 void kho_debugfs_in_init(const void *fdt);
