@@ -27,6 +27,9 @@
 /* Random blocks in kho_radix_test_random(); also the walk record size. */
 #define KHO_RADIX_TEST_BLOCKS		4096
 #define KHO_RADIX_TEST_SEED		0x4b484f5254524545ULL
+/* Operations and live blocks of kho_radix_test_churn(). */
+#define KHO_RADIX_TEST_CHURN_OPS	100000
+#define KHO_RADIX_TEST_CHURN_LIVE	64
 
 /**
  * struct kho_radix_test_ctx - State of one test case, in &kunit.priv.
@@ -601,6 +604,38 @@ static void kho_radix_test_random(struct kunit *test)
 }
 
 /* Destroying a populated tree frees every node, the root included. */
+/*
+ * Preserve/unpreserve churn leaks nothing: KHO_RADIX_TEST_CHURN_OPS adds
+ * and as many deletes, with a window of 64 live blocks spread over
+ * 256 GiB, end with the root as the only node.
+ */
+static void kho_radix_test_churn(struct kunit *test)
+{
+	struct kho_radix_test_ctx *ctx = test->priv;
+	u64 live[KHO_RADIX_TEST_CHURN_LIVE];
+	unsigned long i, peak = 0;
+
+	for (i = 0; i < KHO_RADIX_TEST_CHURN_OPS; i++) {
+		/* an odd multiplier is a bijection on 22 bits: keys differ */
+		unsigned long pfn = (i * 2654435761UL) & GENMASK(21, 0);
+		unsigned int slot = i % KHO_RADIX_TEST_CHURN_LIVE;
+
+		if (i >= KHO_RADIX_TEST_CHURN_LIVE)
+			kho_radix_test_del_key(ctx, live[slot]);
+		live[slot] = kho_radix_test_key(pfn << 4, i % 5);
+		KUNIT_ASSERT_EQ(test, kho_radix_test_add_key(ctx, live[slot]), 0);
+		peak = max_t(unsigned long, peak, ctx->live_nodes);
+	}
+	for (i = 0; i < KHO_RADIX_TEST_CHURN_LIVE; i++)
+		kho_radix_test_del_key(ctx, live[i]);
+
+	/* only the root is left */
+	kho_radix_test_expect_keys(test, NULL, 0);
+	kho_radix_test_expect_nodes(test, 1);
+	kunit_info(test, "%u adds and deletes, at most %lu nodes live\n",
+		   KHO_RADIX_TEST_CHURN_OPS, peak);
+}
+
 static void kho_radix_test_destroy(struct kunit *test)
 {
 	struct kho_radix_test_ctx *ctx = test->priv;
@@ -658,6 +693,7 @@ static struct kunit_case kho_radix_test_cases[] = {
 	KUNIT_CASE(kho_radix_test_add_nomem),
 	KUNIT_CASE(kho_radix_test_add_races_del),
 	KUNIT_CASE(kho_radix_test_random),
+	KUNIT_CASE(kho_radix_test_churn),
 	KUNIT_CASE(kho_radix_test_destroy),
 	{}
 };
