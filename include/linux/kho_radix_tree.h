@@ -85,10 +85,11 @@ static inline phys_addr_t kho_radix_decode_key(u64 key, unsigned int *order)
  * kho_radix_add_page(), kho_radix_del_page() and kho_radix_walk_tree() take
  * &kho_radix_tree.lock themselves and may sleep.  kho_radix_add_page()
  * allocates the nodes it needs with the lock dropped.
- * __kho_radix_del_page() expects the caller to hold the lock, e.g. to undo
- * several insertions at once.  __kho_radix_walk_tree() takes no lock and
- * allocates nothing: it walks a tree nobody changes, such as the one handed
- * over by the previous kernel, and works in early boot.  A walk callback
+ * __kho_radix_del_page() and __kho_radix_page_is_set() expect the caller to
+ * hold the lock, e.g. to undo several insertions at once.
+ * __kho_radix_walk_tree() takes no lock and allocates nothing: it walks a
+ * tree nobody changes, such as the one handed over by the previous kernel,
+ * and works in early boot.  A walk callback
  * must not change the tree being walked.  kho_radix_tree_init() and
  * kho_radix_tree_destroy() must not race with any other user of the tree.
  */
@@ -103,6 +104,8 @@ void __kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 			  unsigned int order);
 void kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 			unsigned int order);
+bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
+			     unsigned int order);
 int kho_radix_walk_tree(struct kho_radix_tree *tree,
 			kho_radix_tree_walk_callback_t cb);
 int __kho_radix_walk_tree(struct kho_radix_node *root,
@@ -138,6 +141,13 @@ static inline void __kho_radix_del_page(struct kho_radix_tree *tree,
 static inline void kho_radix_del_page(struct kho_radix_tree *tree,
 				      unsigned long pfn, unsigned int order)
 {
+}
+
+static inline bool __kho_radix_page_is_set(struct kho_radix_tree *tree,
+					   unsigned long pfn,
+					   unsigned int order)
+{
+	return false;
 }
 
 static inline int kho_radix_walk_tree(struct kho_radix_tree *tree,

@@ -16,27 +16,6 @@
 
 #include "kexec_handover_internal.h"
 
-/* Is the bit of @key set? The caller holds the tree's lock. */
-static bool kho_debug_key_set(const struct kho_radix_node *root, u64 key)
-{
-	const struct kho_radix_node *table = root;
-	const struct kho_radix_leaf *leaf;
-	unsigned int level, shift, slot;
-	u64 child = 0;
-
-	for (level = KHO_TREE_MAX_DEPTH - 1; level > 0; level--) {
-		shift = KHO_BITMAP_SIZE_LOG2 + KHO_TABLE_SIZE_LOG2 * (level - 1);
-		slot = (key >> shift) & ((1 << KHO_TABLE_SIZE_LOG2) - 1);
-		child = table->table[slot];
-		if (!child)
-			return false;
-		table = phys_to_virt(child);
-	}
-
-	leaf = phys_to_virt(child);
-	return test_bit(key & ((1 << KHO_BITMAP_SIZE_LOG2) - 1), leaf->bitmap);
-}
-
 /*
  * Is a block of any order preserved that starts at @pfn or contains it?
  * Smaller blocks elsewhere inside the block are not looked for.
@@ -49,11 +28,10 @@ static bool kho_debug_preserved(struct kho_radix_tree *tree,
 	unsigned int order;
 
 	mutex_lock(&tree->lock);
-	for (order = 0; order < KHO_ORDER_0_LOG2 && !found; order++) {
+	/* the tree holds no block larger than MAX_PAGE_ORDER */
+	for (order = 0; order <= MAX_PAGE_ORDER && !found; order++) {
 		start = round_down(pfn, 1UL << order);
-		found = kho_debug_key_set(tree->root,
-					  kho_radix_encode_key(PFN_PHYS(start),
-							       order));
+		found = __kho_radix_page_is_set(tree, start, order);
 	}
 	mutex_unlock(&tree->lock);
 	return found;

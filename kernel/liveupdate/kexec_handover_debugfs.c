@@ -62,25 +62,18 @@ static struct kho_debugfs_blob *kho_debugfs_blob_create(struct dentry *dir,
 	return blob;
 }
 
-static int scratch_phys_show(struct seq_file *m, void *v)
+/* One field of every scratch region; the file's data says which. */
+static int scratch_show(struct seq_file *m, void *v)
 {
+	bool show_size = m->private;
 	unsigned int i;
 
 	for (i = 0; i < kho_scratch_cnt; i++)
-		seq_printf(m, "0x%llx\n", (u64)kho_scratch[i].addr);
+		seq_printf(m, "0x%llx\n", show_size ? (u64)kho_scratch[i].size :
+						    (u64)kho_scratch[i].addr);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(scratch_phys);
-
-static int scratch_len_show(struct seq_file *m, void *v)
-{
-	unsigned int i;
-
-	for (i = 0; i < kho_scratch_cnt; i++)
-		seq_printf(m, "0x%llx\n", (u64)kho_scratch[i].size);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(scratch_len);
+DEFINE_SHOW_ATTRIBUTE(scratch);
 
 /**
  * kho_debugfs_init - Create the kho directory.
@@ -118,9 +111,10 @@ void __init kho_debugfs_out_init(const void *fdt)
 	struct dentry *dir = debugfs_create_dir("out", kho_debugfs_root);
 
 	kho_debugfs_blob_create(dir, "fdt", fdt, fdt_totalsize(fdt));
-	debugfs_create_file("scratch_phys", 0400, dir, NULL,
-			    &scratch_phys_fops);
-	debugfs_create_file("scratch_len", 0400, dir, NULL, &scratch_len_fops);
+	debugfs_create_file("scratch_phys", 0400, dir, (void *)false,
+			    &scratch_fops);
+	debugfs_create_file("scratch_len", 0400, dir, (void *)true,
+			    &scratch_fops);
 	kho_debugfs_out_blobs = debugfs_create_dir("sub_fdts", dir);
 }
 

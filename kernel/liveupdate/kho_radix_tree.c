@@ -336,6 +336,35 @@ void kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 }
 EXPORT_SYMBOL_GPL(kho_radix_del_page);
 
+/**
+ * __kho_radix_page_is_set - Is a block in the tree? Lock held.
+ * @tree: The tree.
+ * @pfn: First page frame of the block.
+ * @order: Order of the block.
+ *
+ * Context: The caller holds @tree's lock. Does not sleep.
+ * Return: true if exactly this block (@pfn, @order) was added and not
+ * deleted since, false otherwise, also for a block the tree cannot hold.
+ */
+bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
+			     unsigned int order)
+{
+	void *node = tree->root;
+	unsigned int level;
+	u64 key;
+
+	lockdep_assert_held(&tree->lock);
+	if (kho_radix_check_block(pfn, order))
+		return false;
+
+	key = kho_radix_pfn_key(pfn, order);
+	for (level = KHO_RADIX_ROOT_LEVEL; level > 0 && node; level--)
+		node = kho_radix_child(node, kho_radix_slot(key, level));
+	return node && test_bit(kho_radix_leaf_bit(key),
+				((struct kho_radix_leaf *)node)->bitmap);
+}
+EXPORT_SYMBOL_GPL(__kho_radix_page_is_set);
+
 static int kho_radix_walk_leaf(struct kho_radix_leaf *leaf, u64 prefix,
 			       const struct kho_radix_walk *walk)
 {

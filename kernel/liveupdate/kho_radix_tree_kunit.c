@@ -418,6 +418,30 @@ static void kho_radix_test_walk_invalid_key(struct kunit *test)
 }
 
 /* Deleting every key frees every node but the root. */
+/* The lookup finds exactly the blocks that were added. */
+static void kho_radix_test_is_set(struct kunit *test)
+{
+	struct kho_radix_test_ctx *ctx = test->priv;
+	struct kho_radix_tree *tree = &ctx->tree;
+
+	KUNIT_ASSERT_EQ(test, kho_radix_add_page(tree, 0x200, 9), 0);
+	mutex_lock(&tree->lock);
+	KUNIT_EXPECT_TRUE(test, __kho_radix_page_is_set(tree, 0x200, 9));
+	/* same pfn, other order; same leaf, other bit; absent path */
+	KUNIT_EXPECT_FALSE(test, __kho_radix_page_is_set(tree, 0x200, 0));
+	KUNIT_EXPECT_FALSE(test, __kho_radix_page_is_set(tree, 0x400, 9));
+	KUNIT_EXPECT_FALSE(test, __kho_radix_page_is_set(tree, 1UL << 40, 9));
+	/* blocks the tree cannot hold */
+	KUNIT_EXPECT_FALSE(test, __kho_radix_page_is_set(tree, 0x201, 9));
+	KUNIT_EXPECT_FALSE(test, __kho_radix_page_is_set(tree, 0, 52));
+	mutex_unlock(&tree->lock);
+
+	kho_radix_del_page(tree, 0x200, 9);
+	mutex_lock(&tree->lock);
+	KUNIT_EXPECT_FALSE(test, __kho_radix_page_is_set(tree, 0x200, 9));
+	mutex_unlock(&tree->lock);
+}
+
 static void kho_radix_test_del_frees_nodes(struct kunit *test)
 {
 	struct kho_radix_test_ctx *ctx = test->priv;
@@ -689,6 +713,7 @@ static struct kunit_case kho_radix_test_cases[] = {
 	KUNIT_CASE(kho_radix_test_walk_order),
 	KUNIT_CASE(kho_radix_test_walk_stop),
 	KUNIT_CASE(kho_radix_test_walk_invalid_key),
+	KUNIT_CASE(kho_radix_test_is_set),
 	KUNIT_CASE(kho_radix_test_del_frees_nodes),
 	KUNIT_CASE(kho_radix_test_add_nomem),
 	KUNIT_CASE(kho_radix_test_add_races_del),
