@@ -31,23 +31,26 @@ struct kho_radix_tree {
  * typedef kho_radix_tree_walk_callback_t - Called for each preserved block.
  * @phys: Physical address of the block.
  * @order: The block spans 2^@order pages.
+ * @arg: The argument given to the walk.
  *
  * Return: 0 to continue the walk, anything else to stop it and have the
  * walk return that value.
  */
 typedef int (*kho_radix_tree_walk_callback_t)(phys_addr_t phys,
-					      unsigned int order);
+					      unsigned int order, void *arg);
 
 /**
  * typedef kho_radix_node_callback_t - Called for each node below the root.
  * @phys: Physical address of the node, not yet dereferenced.
  * @level: Level of the node: %KHO_TREE_MAX_DEPTH - 2 for the children of
  *	the root down to 0 for leaves.
+ * @arg: The argument given to the walk.
  *
  * Return: 0 to descend into the node, anything else to stop the walk and
  * have it return that value.
  */
-typedef int (*kho_radix_node_callback_t)(phys_addr_t phys, unsigned int level);
+typedef int (*kho_radix_node_callback_t)(phys_addr_t phys, unsigned int level,
+					 void *arg);
 
 /**
  * kho_radix_encode_key - Compute the tree key of a block.
@@ -98,6 +101,7 @@ static inline phys_addr_t kho_radix_decode_key(u64 key, unsigned int *order)
 
 int kho_radix_tree_init(struct kho_radix_tree *tree);
 void kho_radix_tree_destroy(struct kho_radix_tree *tree);
+int kho_radix_add_key(struct kho_radix_tree *tree, u64 key);
 int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 		       unsigned int order);
 void __kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
@@ -106,11 +110,13 @@ void kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 			unsigned int order);
 bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
 			     unsigned int order);
+bool kho_radix_root_has_block(const struct kho_radix_node *root,
+			      unsigned long pfn, unsigned int order);
 int kho_radix_walk_tree(struct kho_radix_tree *tree,
-			kho_radix_tree_walk_callback_t cb);
-int __kho_radix_walk_tree(struct kho_radix_node *root,
+			kho_radix_tree_walk_callback_t cb, void *arg);
+int __kho_radix_walk_tree(const struct kho_radix_node *root,
 			  kho_radix_node_callback_t node_cb,
-			  kho_radix_tree_walk_callback_t cb);
+			  kho_radix_tree_walk_callback_t cb, void *arg);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Node allocation, visible so that tests can stub it. */
@@ -126,6 +132,11 @@ static inline int kho_radix_tree_init(struct kho_radix_tree *tree)
 }
 
 static inline void kho_radix_tree_destroy(struct kho_radix_tree *tree) { }
+
+static inline int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
+{
+	return -EOPNOTSUPP;
+}
 
 static inline int kho_radix_add_page(struct kho_radix_tree *tree,
 				     unsigned long pfn, unsigned int order)
@@ -150,15 +161,24 @@ static inline bool __kho_radix_page_is_set(struct kho_radix_tree *tree,
 	return false;
 }
 
+static inline bool
+kho_radix_root_has_block(const struct kho_radix_node *root, unsigned long pfn,
+			 unsigned int order)
+{
+	return false;
+}
+
 static inline int kho_radix_walk_tree(struct kho_radix_tree *tree,
-				      kho_radix_tree_walk_callback_t cb)
+				      kho_radix_tree_walk_callback_t cb,
+				      void *arg)
 {
 	return -EOPNOTSUPP;
 }
 
-static inline int __kho_radix_walk_tree(struct kho_radix_node *root,
+static inline int __kho_radix_walk_tree(const struct kho_radix_node *root,
 					kho_radix_node_callback_t node_cb,
-					kho_radix_tree_walk_callback_t cb)
+					kho_radix_tree_walk_callback_t cb,
+					void *arg)
 {
 	return -EOPNOTSUPP;
 }

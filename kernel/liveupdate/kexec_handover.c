@@ -39,6 +39,7 @@
 /* init_cma_reserved_pageblock() and prep_compound_page() */
 #include "../../mm/internal.h"
 
+#include "kexec_handover_check.h"
 #include "kexec_handover_internal.h"
 
 /* Largest incoming root FDT we map; ours is one page. */
@@ -64,10 +65,12 @@ static bool kho_scratch_reserved __initdata;
  * struct kho_in - The hand-over this kernel received.
  * @fdt_phys: Physical address of the root FDT, 0 if there is none (or it
  *	was rejected).
+ * @fdt_len: Size of the buffer the previous kernel passed the FDT in.
  * @scratch_phys: Physical address of the scratch array.
  */
 struct kho_in {
 	phys_addr_t fdt_phys;
+	u64 fdt_len;
 	phys_addr_t scratch_phys;
 };
 
@@ -312,21 +315,20 @@ static void __init kho_scratch_release(void)
 	}
 }
 
-static const char * __init kho_check_fdt(const void *fdt, u64 fdt_len)
+/**
+ * kho_arch_is_ram - Is a range RAM, before memblock knows?
+ * @phys: Physical start address.
+ * @size: Size in bytes.
+ *
+ * kho_populate() checks the hand-over against the firmware's memory map,
+ * which the architecture may not have given to memblock yet.
+ *
+ * Context: Early boot.
+ * Return: true if the whole range is RAM.
+ */
+bool __init __weak kho_arch_is_ram(phys_addr_t phys, u64 size)
 {
-	const void *map;
-	int len;
-
-	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > fdt_len)
-		return "bad FDT header";
-	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE) &&
-	    fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE_V2))
-		return "unknown FDT compatible";
-
-	map = fdt_getprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
-	if (!map || len != sizeof(u64) || !get_unaligned((const u64 *)map))
-		return "no preserved memory map";
-	return NULL;
+	return memblock_is_region_memory(phys, size);
 }
 
 static const char * __init kho_map_check_fdt(phys_addr_t fdt_phys,
@@ -338,6 +340,8 @@ static const char * __init kho_map_check_fdt(phys_addr_t fdt_phys,
 	if (!fdt_phys || fdt_len < sizeof(struct fdt_header) ||
 	    fdt_len > KHO_FDT_MAX_SIZE)
 		return "bad FDT location";
+	if (!kho_arch_is_ram(fdt_phys, fdt_len))
+		return "FDT outside RAM";
 
 	fdt = early_memremap(fdt_phys, fdt_len);
 	if (!fdt)
@@ -347,20 +351,21 @@ static const char * __init kho_map_check_fdt(phys_addr_t fdt_phys,
 	return why;
 }
 
-static bool __init kho_scratch_valid(const struct kho_scratch *s)
-{
-	return s->size && PAGE_ALIGNED(s->addr) && PAGE_ALIGNED(s->size) &&
-	       s->addr + s->size > s->addr;
-}
-
 static const char * __init kho_add_scratch(const struct kho_scratch *s,
 					   unsigned int cnt)
 {
+	struct kho_check c = {
+		.is_ram = kho_arch_is_ram,
+		.scratch = s,
+		.nr_scratch = cnt,
+		.max_pfn = ULONG_MAX,	/* not known yet */
+	};
+	const char *why;
 	unsigned int i;
 
-	for (i = 0; i < cnt; i++)
-		if (!kho_scratch_valid(&s[i]))
-			return "bad scratch region";
+	why = kho_check_scratch(&c);
+	if (why)
+		return why;
 
 	for (i = 0; i < cnt; i++) {
 		if (memblock_add(s[i].addr, s[i].size) ||
@@ -386,6 +391,8 @@ static const char * __init kho_map_add_scratch(phys_addr_t scratch_phys,
 	if (!scratch_phys || !scratch_len || scratch_len > max_len ||
 	    scratch_len % sizeof(*s))
 		return "bad scratch array location";
+	if (!kho_arch_is_ram(scratch_phys, scratch_len))
+		return "scratch array outside RAM";
 
 	s = early_memremap(scratch_phys, scratch_len);
 	if (!s)
@@ -427,6 +434,7 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 
 	memblock_set_kho_scratch_only();
 	kho_in.fdt_phys = fdt_phys;
+	kho_in.fdt_len = fdt_len;
 	kho_in.scratch_phys = scratch_phys;
 	kho_scratch_cnt = scratch_len / sizeof(*kho_scratch);
 	pr_info("found a hand-over with %u scratch regions\n",
@@ -450,29 +458,6 @@ struct kho_restore_state {
 };
 
 static struct kho_restore_state kho_restore_state __initdata;
-
-static bool __init kho_in_memory(phys_addr_t phys, phys_addr_t size)
-{
-	return phys + size > phys && memblock_is_region_memory(phys, size) &&
-	       !kho_overlaps_scratch(phys, size);
-}
-
-static int __init kho_check_node(phys_addr_t phys, unsigned int level)
-{
-	if (!PAGE_ALIGNED(phys) || !kho_in_memory(phys, PAGE_SIZE))
-		return -EINVAL;
-	return 0;
-}
-
-static int __init kho_check_block(phys_addr_t phys, unsigned int order)
-{
-	/* PAGE_SIZE << order must fit in 64 bits */
-	if (order >= KHO_ORDER_0_LOG2)
-		return -EINVAL;
-	if (!kho_in_memory(phys, (phys_addr_t)PAGE_SIZE << order))
-		return -EINVAL;
-	return 0;
-}
 
 static int __init kho_reserve_run(void)
 {
@@ -501,7 +486,8 @@ static void __init kho_stamp(phys_addr_t phys, unsigned int order)
 	pfn_to_page(PHYS_PFN(phys))->private = info.page_private;
 }
 
-static int __init kho_reserve_block(phys_addr_t phys, unsigned int order)
+static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
+				    void *arg)
 {
 	struct kho_restore_state *st = &kho_restore_state;
 	phys_addr_t size = (phys_addr_t)PAGE_SIZE << order;
@@ -520,31 +506,52 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order)
 	return err;
 }
 
-static struct kho_radix_node * __init kho_in_tree_root(void)
+/* Undo kho_reserve_block(), for a hand-over dropped half way. */
+static int __init kho_unreserve_block(phys_addr_t phys, unsigned int order,
+				      void *arg)
 {
-	const void *fdt = phys_to_virt(kho_in.fdt_phys);
-	const void *map;
-
-	map = fdt_getprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, NULL);
-	return phys_to_virt(get_unaligned((const u64 *)map));
+	pfn_to_page(PHYS_PFN(phys))->private = 0;
+	memblock_phys_free(phys, (phys_addr_t)PAGE_SIZE << order);
+	return 0;
 }
 
-/* Reserve every preserved block; check the whole tree before any change. */
-static int __init kho_reserve_preserved(void)
+static bool __init kho_memblock_is_ram(phys_addr_t phys, u64 size)
 {
-	struct kho_radix_node *root = kho_in_tree_root();
-	phys_addr_t root_phys = virt_to_phys(root);
+	return memblock_is_region_memory(phys, size);
+}
+
+/* Check the whole hand-over; on success @c->root is the tree's root. */
+static const char * __init kho_check_incoming(struct kho_check *c)
+{
+	size_t size = BITS_TO_LONGS(max_pfn) * sizeof(long);
+	const char *why;
+
+	*c = (struct kho_check) {
+		.is_ram = kho_memblock_is_ram,
+		.scratch = kho_scratch,
+		.nr_scratch = kho_scratch_cnt,
+		.image_start = __pa_symbol(_text),
+		.image_end = __pa_symbol(_end),
+		.max_pfn = max_pfn,
+	};
+	c->visited = memblock_alloc(size, SMP_CACHE_BYTES);
+	if (!c->visited)
+		return "cannot allocate the node bitmap";
+	why = kho_check_handover(c, kho_in.fdt_phys, kho_in.fdt_len);
+	memblock_free(c->visited, size);
+	return why;
+}
+
+/* Reserve every preserved block, all or none. */
+static int __init kho_reserve_preserved(const void *root)
+{
 	int err;
 
-	if (kho_check_node(root_phys, KHO_TREE_MAX_DEPTH - 1))
-		return -EINVAL;
-	err = __kho_radix_walk_tree(root, kho_check_node, kho_check_block);
-	if (err)
-		return err;
-
-	err = __kho_radix_walk_tree(root, NULL, kho_reserve_block);
+	err = __kho_radix_walk_tree(root, NULL, kho_reserve_block, NULL);
 	if (!err)
 		err = kho_reserve_run();
+	if (err)
+		__kho_radix_walk_tree(root, NULL, kho_unreserve_block, NULL);
 	return err;
 }
 
@@ -552,11 +559,21 @@ static void __init kho_restore_preserved(void)
 {
 	struct kho_restore_state *st = &kho_restore_state;
 	u64 start = local_clock();
+	struct kho_check check;
+	const char *why;
 	int err;
 
-	err = kho_reserve_preserved();
+	why = kho_check_incoming(&check);
+	if (why) {
+		pr_warn("ignoring the hand-over: %s (at %#llx)\n", why,
+			check.bad_addr);
+		kho_in.fdt_phys = 0;
+		return;
+	}
+
+	err = kho_reserve_preserved(check.root);
 	if (err) {
-		pr_warn("ignoring the hand-over: bad preserved memory map (%d)\n",
+		pr_warn("ignoring the hand-over: cannot reserve preserved memory (%d)\n",
 			err);
 		kho_in.fdt_phys = 0;
 		return;

@@ -57,10 +57,12 @@ struct kho_radix_spares {
  * struct kho_radix_walk - What to call during a walk.
  * @node_cb: Called before descending into a node; may be %NULL.
  * @key_cb: Called for each key found.
+ * @arg: Passed to both callbacks.
  */
 struct kho_radix_walk {
 	kho_radix_node_callback_t node_cb;
 	kho_radix_tree_walk_callback_t key_cb;
+	void *arg;
 };
 
 /**
@@ -110,7 +112,8 @@ static unsigned int kho_radix_slot(u64 key, unsigned int level)
 	       (KHO_RADIX_TABLE_SLOTS - 1);
 }
 
-static void *kho_radix_child(struct kho_radix_node *table, unsigned int slot)
+static void *kho_radix_child(const struct kho_radix_node *table,
+			     unsigned int slot)
 {
 	u64 phys = table->table[slot];
 
@@ -210,30 +213,28 @@ static void kho_radix_insert(struct kho_radix_node *root, u64 key,
 }
 
 /**
- * kho_radix_add_page - Record a preserved block in a tree.
+ * kho_radix_add_key - Record a key in a tree, whatever block it stands for.
  * @tree: The tree.
- * @pfn: First page frame of the block, aligned to 2^@order.
- * @order: The block spans 2^@order pages, at most %MAX_PAGE_ORDER.
+ * @key: The key; its order bit must be in 1..%KHO_ORDER_0_LOG2.
  *
- * Recording a block twice is not an error.  Missing nodes are allocated
- * with the lock dropped; on failure the tree is left as it was.
+ * The tracker's own way in, and the way for tests to forge a tree that no
+ * caller of kho_radix_add_page() could make, e.g. with an order above
+ * %MAX_PAGE_ORDER.  Recording a key twice is not an error.  Missing nodes
+ * are allocated with the lock dropped; on failure the tree is left as it
+ * was.
  *
  * Context: Process context.  Takes and releases @tree->lock; may sleep.
- * Return: 0 on success, -EINVAL for a bad @order or a misaligned or too
- * large @pfn, -ENOMEM if a node could not be allocated.
+ * Return: 0 on success, -EINVAL for a bad @key, -ENOMEM if a node could
+ * not be allocated.
  */
-int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
-		       unsigned int order)
+int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
 {
 	struct kho_radix_spares spares = { .nr = 0 };
 	unsigned int missing;
-	u64 key;
-	int err;
+	int err = 0;
 
-	err = kho_radix_check_block(pfn, order);
-	if (err)
-		return err;
-	key = kho_radix_pfn_key(pfn, order);
+	if (!kho_radix_key_valid(key))
+		return -EINVAL;
 
 	/*
 	 * A deletion may free nodes while the lock is dropped, so count
@@ -255,6 +256,31 @@ int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 free_spares:
 	kho_radix_free_spares(&spares);
 	return err;
+}
+EXPORT_SYMBOL_GPL(kho_radix_add_key);
+
+/**
+ * kho_radix_add_page - Record a preserved block in a tree.
+ * @tree: The tree.
+ * @pfn: First page frame of the block, aligned to 2^@order.
+ * @order: The block spans 2^@order pages, at most %MAX_PAGE_ORDER.
+ *
+ * Recording a block twice is not an error.  Missing nodes are allocated
+ * with the lock dropped; on failure the tree is left as it was.
+ *
+ * Context: Process context.  Takes and releases @tree->lock; may sleep.
+ * Return: 0 on success, -EINVAL for a bad @order or a misaligned or too
+ * large @pfn, -ENOMEM if a node could not be allocated.
+ */
+int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
+		       unsigned int order)
+{
+	int err;
+
+	err = kho_radix_check_block(pfn, order);
+	if (err)
+		return err;
+	return kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order));
 }
 EXPORT_SYMBOL_GPL(kho_radix_add_page);
 
@@ -337,6 +363,35 @@ void kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 EXPORT_SYMBOL_GPL(kho_radix_del_page);
 
 /**
+ * kho_radix_root_has_block - Is a block in the tree given by its root?
+ * @root: Root node of the tree.
+ * @pfn: First page frame of the block.
+ * @order: Order of the block.
+ *
+ * Context: Any context; takes no lock.  Nobody may change the tree, or the
+ * caller holds its lock.  Does not sleep.
+ * Return: true if exactly this block (@pfn, @order) is recorded, false
+ * otherwise, also for a block the tree cannot hold.
+ */
+bool kho_radix_root_has_block(const struct kho_radix_node *root,
+			      unsigned long pfn, unsigned int order)
+{
+	const void *node = root;
+	unsigned int level;
+	u64 key;
+
+	if (kho_radix_check_block(pfn, order))
+		return false;
+
+	key = kho_radix_pfn_key(pfn, order);
+	for (level = KHO_RADIX_ROOT_LEVEL; level > 0 && node; level--)
+		node = kho_radix_child(node, kho_radix_slot(key, level));
+	return node && test_bit(kho_radix_leaf_bit(key),
+				((const struct kho_radix_leaf *)node)->bitmap);
+}
+EXPORT_SYMBOL_GPL(kho_radix_root_has_block);
+
+/**
  * __kho_radix_page_is_set - Is a block in the tree? Lock held.
  * @tree: The tree.
  * @pfn: First page frame of the block.
@@ -349,23 +404,12 @@ EXPORT_SYMBOL_GPL(kho_radix_del_page);
 bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
 			     unsigned int order)
 {
-	void *node = tree->root;
-	unsigned int level;
-	u64 key;
-
 	lockdep_assert_held(&tree->lock);
-	if (kho_radix_check_block(pfn, order))
-		return false;
-
-	key = kho_radix_pfn_key(pfn, order);
-	for (level = KHO_RADIX_ROOT_LEVEL; level > 0 && node; level--)
-		node = kho_radix_child(node, kho_radix_slot(key, level));
-	return node && test_bit(kho_radix_leaf_bit(key),
-				((struct kho_radix_leaf *)node)->bitmap);
+	return kho_radix_root_has_block(tree->root, pfn, order);
 }
 EXPORT_SYMBOL_GPL(__kho_radix_page_is_set);
 
-static int kho_radix_walk_leaf(struct kho_radix_leaf *leaf, u64 prefix,
+static int kho_radix_walk_leaf(const struct kho_radix_leaf *leaf, u64 prefix,
 			       const struct kho_radix_walk *walk)
 {
 	unsigned int bit, order;
@@ -378,7 +422,7 @@ static int kho_radix_walk_leaf(struct kho_radix_leaf *leaf, u64 prefix,
 		if (!kho_radix_key_valid(key))
 			return -EINVAL;
 		phys = kho_radix_decode_key(key, &order);
-		err = walk->key_cb(phys, order);
+		err = walk->key_cb(phys, order, walk->arg);
 		if (err)
 			return err;
 	}
@@ -386,7 +430,7 @@ static int kho_radix_walk_leaf(struct kho_radix_leaf *leaf, u64 prefix,
 }
 
 /* Walk the children of @table, whose keys all start with @prefix. */
-static int kho_radix_walk_table(struct kho_radix_node *table,
+static int kho_radix_walk_table(const struct kho_radix_node *table,
 				unsigned int level, u64 prefix,
 				const struct kho_radix_walk *walk)
 {
@@ -399,7 +443,8 @@ static int kho_radix_walk_table(struct kho_radix_node *table,
 		if (!table->table[slot])
 			continue;
 		if (walk->node_cb) {
-			err = walk->node_cb(table->table[slot], level - 1);
+			err = walk->node_cb(table->table[slot], level - 1,
+					    walk->arg);
 			if (err)
 				return err;
 		}
@@ -425,6 +470,7 @@ static int kho_radix_walk_table(struct kho_radix_node *table,
  *	the root before it is read, e.g. to check that an incoming node is
  *	in usable memory; may be %NULL.
  * @cb: Called for every recorded block.
+ * @arg: Passed to @node_cb and @cb.
  *
  * Blocks are visited in ascending key order: highest order first, and in
  * ascending address order within an order.  Nodes are visited in the same
@@ -439,13 +485,14 @@ static int kho_radix_walk_table(struct kho_radix_node *table,
  * does not decode to an order below %KHO_ORDER_0_LOG2, or the first
  * non-zero return of a callback.
  */
-int __kho_radix_walk_tree(struct kho_radix_node *root,
+int __kho_radix_walk_tree(const struct kho_radix_node *root,
 			  kho_radix_node_callback_t node_cb,
-			  kho_radix_tree_walk_callback_t cb)
+			  kho_radix_tree_walk_callback_t cb, void *arg)
 {
 	const struct kho_radix_walk walk = {
 		.node_cb = node_cb,
 		.key_cb = cb,
+		.arg = arg,
 	};
 
 	return kho_radix_walk_table(root, KHO_RADIX_ROOT_LEVEL, 0, &walk);
@@ -456,6 +503,7 @@ EXPORT_SYMBOL_GPL(__kho_radix_walk_tree);
  * kho_radix_walk_tree - Visit every block of a tree.
  * @tree: The tree.
  * @cb: Called for every recorded block; must not change @tree.
+ * @arg: Passed to @cb.
  *
  * Blocks are visited in ascending key order: highest order first, and in
  * ascending address order within an order.  The walk stops at the first
@@ -467,12 +515,12 @@ EXPORT_SYMBOL_GPL(__kho_radix_walk_tree);
  * @cb.
  */
 int kho_radix_walk_tree(struct kho_radix_tree *tree,
-			kho_radix_tree_walk_callback_t cb)
+			kho_radix_tree_walk_callback_t cb, void *arg)
 {
 	int err;
 
 	mutex_lock(&tree->lock);
-	err = __kho_radix_walk_tree(tree->root, NULL, cb);
+	err = __kho_radix_walk_tree(tree->root, NULL, cb, arg);
 	mutex_unlock(&tree->lock);
 
 	return err;

@@ -98,7 +98,8 @@ static void kho_radix_test_free_node(void *node)
 	free_page((unsigned long)node);
 }
 
-static int kho_radix_test_record_key(phys_addr_t phys, unsigned int order)
+static int kho_radix_test_record_key(phys_addr_t phys, unsigned int order,
+				     void *arg)
 {
 	struct kho_radix_test_ctx *ctx = kho_radix_test_ctx();
 
@@ -110,13 +111,15 @@ static int kho_radix_test_record_key(phys_addr_t phys, unsigned int order)
 	return 0;
 }
 
-static int kho_radix_test_count_node(phys_addr_t phys, unsigned int level)
+static int kho_radix_test_count_node(phys_addr_t phys, unsigned int level,
+				     void *arg)
 {
 	kho_radix_test_ctx()->nodes++;
 	return 0;
 }
 
-static int kho_radix_test_ignore_key(phys_addr_t phys, unsigned int order)
+static int kho_radix_test_ignore_key(phys_addr_t phys, unsigned int order,
+				     void *arg)
 {
 	return 0;
 }
@@ -132,7 +135,7 @@ static int kho_radix_test_cmp_key(const void *a, const void *b)
 static int kho_radix_test_walk(struct kho_radix_test_ctx *ctx)
 {
 	ctx->nr_keys = 0;
-	return kho_radix_walk_tree(&ctx->tree, kho_radix_test_record_key);
+	return kho_radix_walk_tree(&ctx->tree, kho_radix_test_record_key, NULL);
 }
 
 /* Nodes reachable from the root, the root included. */
@@ -143,7 +146,7 @@ static unsigned long kho_radix_test_count_nodes(struct kunit *test)
 
 	ctx->nodes = 0;
 	err = __kho_radix_walk_tree(ctx->tree.root, kho_radix_test_count_node,
-				    kho_radix_test_ignore_key);
+				    kho_radix_test_ignore_key, NULL);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	return ctx->nodes + 1;
 }
@@ -342,7 +345,8 @@ static void kho_radix_test_walk_order(struct kunit *test)
 	kho_radix_test_expect_keys(test, expected, ARRAY_SIZE(expected));
 }
 
-static int kho_radix_test_stop_node(phys_addr_t phys, unsigned int level)
+static int kho_radix_test_stop_node(phys_addr_t phys, unsigned int level,
+				    void *arg)
 {
 	return -ESTALE;
 }
@@ -371,7 +375,7 @@ static void kho_radix_test_walk_stop(struct kunit *test)
 	KUNIT_EXPECT_EQ(test,
 			__kho_radix_walk_tree(ctx->tree.root,
 					      kho_radix_test_stop_node,
-					      kho_radix_test_record_key),
+					      kho_radix_test_record_key, NULL),
 			-ESTALE);
 	KUNIT_EXPECT_EQ(test, ctx->nr_keys, 0);
 }
