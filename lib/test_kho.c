@@ -19,6 +19,9 @@
  * reserve_mem_fill	fill the reserve_mem region reserve_mem_name with
  *			pseudo-random data; status shows its address and the
  *			checksum of its current contents.
+ * corrupt		damage the outgoing hand-over in the way named by the
+ *			string written, see kernel/liveupdate/
+ *			kexec_handover_corrupt.c; the next kernel must refuse it.
  * status		counters, one key=value per line.
  *
  * Words used in this file: an "item" is one folio or one range of pages;
@@ -40,6 +43,8 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmstat.h>
 
 /* kho_scratch[] and the outgoing kexec metadata, to misuse on purpose */
@@ -721,6 +726,30 @@ static const struct file_operations kho_test_cmd_fops = {
 	.llseek = noop_llseek,
 };
 
+static ssize_t kho_test_corrupt_write(struct file *file,
+				      const char __user *buf, size_t count,
+				      loff_t *ppos)
+{
+	char kind[32];
+	int err;
+
+	if (!count || count >= sizeof(kind))
+		return -EINVAL;
+	if (copy_from_user(kind, buf, count))
+		return -EFAULT;
+	kind[count] = '\0';
+
+	err = kho_test_corrupt(strim(kind));
+	return err ? err : count;
+}
+
+static const struct file_operations kho_test_corrupt_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = kho_test_corrupt_write,
+	.llseek = noop_llseek,
+};
+
 static int kho_test_status_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&kho_test.lock);
@@ -759,6 +788,8 @@ static int __init kho_test_init(void)
 			    kho_test_metadata_short, &kho_test_cmd_fops);
 	debugfs_create_file("reserve_mem_fill", 0200, dir,
 			    kho_test_reserve_mem_fill, &kho_test_cmd_fops);
+	debugfs_create_file("corrupt", 0200, dir, NULL,
+			    &kho_test_corrupt_fops);
 	debugfs_create_file("status", 0400, dir, NULL,
 			    &kho_test_status_fops);
 	kho_test_api_init(dir);

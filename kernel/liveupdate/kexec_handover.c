@@ -58,6 +58,9 @@ static bool kho_enable __ro_after_init =
 struct kho_scratch *kho_scratch __ro_after_init;
 unsigned int kho_scratch_cnt __ro_after_init;
 
+/* The scratch array kho_fill_kimage() passes on, if not kho_scratch: tests */
+const struct kho_scratch *kho_scratch_out;
+
 /* Set when this kernel reserved its own scratch in a cold boot. */
 static bool kho_scratch_reserved __initdata;
 
@@ -76,19 +79,7 @@ struct kho_in {
 
 static struct kho_in kho_in __ro_after_init;
 
-/**
- * struct kho_out - The hand-over this kernel passes on.
- * @tree: The preserved memory.
- * @fdt_lock: Serializes changes of @fdt.
- * @fdt: The root FDT, one preserved page; %NULL until kho_init() is done.
- */
-struct kho_out {
-	struct kho_radix_tree tree;
-	struct mutex fdt_lock;	/* protects the content of @fdt */
-	void *fdt;
-};
-
-static struct kho_out kho_out = {
+struct kho_out kho_out = {
 	.fdt_lock = __MUTEX_INITIALIZER(kho_out.fdt_lock),
 };
 
@@ -1161,7 +1152,7 @@ int kho_fill_kimage(struct kimage *image)
 	size_t size = kho_scratch_cnt * sizeof(*kho_scratch);
 	struct kexec_buf kbuf = {
 		.image = image,
-		.buffer = kho_scratch,
+		.buffer = (void *)(kho_scratch_out ?: kho_scratch),
 		.bufsz = size,
 		.mem = KEXEC_BUF_MEM_UNKNOWN,
 		.memsz = size,

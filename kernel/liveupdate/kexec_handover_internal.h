@@ -3,10 +3,26 @@
 #define LINUX_KEXEC_HANDOVER_INTERNAL_H
 
 #include <linux/kexec_handover.h>
+#include <linux/kho_radix_tree.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
+/**
+ * struct kho_out - The hand-over this kernel passes on.
+ * @tree: The preserved memory.
+ * @fdt_lock: Serializes changes of @fdt.
+ * @fdt: The root FDT, one preserved page; %NULL until kho_init() is done.
+ */
+struct kho_out {
+	struct kho_radix_tree tree;
+	struct mutex fdt_lock;	/* protects the content of @fdt */
+	void *fdt;
+};
+
+extern struct kho_out kho_out;
 extern struct kho_scratch *kho_scratch;
 extern unsigned int kho_scratch_cnt;
+extern const struct kho_scratch *kho_scratch_out;
 
 struct kho_kexec_metadata;
 
@@ -23,8 +39,9 @@ static inline void kho_debug_check_preserve(struct kho_radix_tree *tree,
 					    unsigned int order) { }
 #endif /* CONFIG_KEXEC_HANDOVER_DEBUG */
 
-/* Test hook, with KEXEC_HANDOVER_DEBUG or TEST_KEXEC_HANDOVER only */
+/* Test hooks, with KEXEC_HANDOVER_DEBUG or TEST_KEXEC_HANDOVER only */
 int kho_debug_emit_v2(void);
+int kho_test_corrupt(const char *kind);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_init(void);

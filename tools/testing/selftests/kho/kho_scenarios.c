@@ -776,6 +776,52 @@ static void scenario_kho_v2(void)
 	      test_status("v2_raw_err"));
 }
 
+/* --- corrupt hand-overs --------------------------------------------------- */
+
+#define IGNORING	"KHO: ignoring the hand-over: "
+
+/* MemTotal may differ between two boots by this much without a leak. */
+#define MEMTOTAL_SLACK_KB	(8 << 10)
+
+/*
+ * Gen 1 preserves its data set and then damages the hand-over in the way
+ * kho_corrupt= names (see kernel/liveupdate/kexec_handover_corrupt.c).
+ * Gen 2 must boot without the hand-over: no restore, the refusal logged
+ * in one line (tests.py checks its reason), and all of its memory.
+ */
+static void scenario_kho_corrupt(void)
+{
+	const char *kind = param("kho_corrupt");
+	long memtotal = meminfo_kb("MemTotal");
+	char val[32];
+	int ret;
+
+	if (!kho_ready())
+		return;
+	if (guest.gen == 1) {
+		preserve_data();
+		snprintf(val, sizeof(val), "%ld", memtotal);
+		next_param("kho_memtotal", val);
+		ret = write_text(TEST_DEBUGFS "/corrupt", kind ?: "");
+		check(kind && !ret, "corrupt", "corrupt '%s': %s",
+		      kind ?: "(no kho_corrupt=)", strerror(-ret));
+		return;
+	}
+
+	check(test_status("kho_boot") == 0, "no_hand_over",
+	      "test_kho status kho_boot=%ld", test_status("kho_boot"));
+	check(!klog_has("KHO: restored ", NULL, 0), "nothing_restored",
+	      "'KHO: restored' in the kernel log");
+	check(klog_count(IGNORING) == 1, "refused_once",
+	      "%d '" IGNORING "' lines", klog_count(IGNORING));
+	ret = test_cmd("verify");
+	check(ret == -ENOENT, "verify_finds_nothing",
+	      "test_kho verify: %s, want -ENOENT", strerror(-ret));
+	check(memtotal + MEMTOTAL_SLACK_KB >= param_long("kho_memtotal", 0),
+	      "full_memory", "MemTotal %ld kB, gen 1 had %ld kB", memtotal,
+	      param_long("kho_memtotal", 0));
+}
+
 /* Negative control: never kexec, never finish. The runner must fail it. */
 static void scenario_hang(void)
 {
@@ -808,6 +854,7 @@ static const struct scenario scenarios[] = {
 	{ "kho-vmalloc", scenario_kho_vmalloc },
 	{ "kho-numa", scenario_kho_numa },
 	{ "kho-v2", scenario_kho_v2 },
+	{ "kho-corrupt", scenario_kho_corrupt },
 	{ "hang", scenario_hang },
 	{ "crash", scenario_crash },
 };
