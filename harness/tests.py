@@ -106,6 +106,8 @@ TESTS = [
          'adds a block past the end of RAM'),
         ('block-in-scratch', 'block inside scratch',
          'adds a block inside scratch'),
+        ('block-low', 'block inside memory in use',
+         'adds a block in the first MiB (x86 real-mode trampoline)'),
         ('block-overlap', 'preserved blocks overlap',
          'adds an order-1 block over the order-0 FDT page'),
         ('blob-outside', 'blob outside preserved memory',

@@ -511,6 +511,22 @@ static bool __init kho_memblock_is_ram(phys_addr_t phys, u64 size)
 	return memblock_is_region_memory(phys, size);
 }
 
+/*
+ * Until now this kernel allocated only from memory memblock marks as
+ * scratch: the incoming scratch regions and what the architecture added,
+ * like the first MiB on x86.
+ */
+static bool __init kho_memblock_in_use(phys_addr_t phys, u64 size)
+{
+	struct memblock_region *r;
+
+	for_each_mem_region(r)
+		if (memblock_is_kho_scratch(r) && phys < r->base + r->size &&
+		    r->base < phys + size)
+			return true;
+	return false;
+}
+
 /* Check the whole hand-over; on success @c->root is the tree's root. */
 static const char * __init kho_check_incoming(struct kho_check *c)
 {
@@ -519,6 +535,7 @@ static const char * __init kho_check_incoming(struct kho_check *c)
 
 	*c = (struct kho_check) {
 		.is_ram = kho_memblock_is_ram,
+		.in_use = kho_memblock_in_use,
 		.scratch = kho_scratch,
 		.nr_scratch = kho_scratch_cnt,
 		.image_start = __pa_symbol(_text),

@@ -55,6 +55,11 @@ static bool kho_check_in_image(struct kho_check *c, u64 phys, u64 size)
 	return kho_check_overlaps(phys, size, c->image_start, c->image_end);
 }
 
+static bool kho_check_in_use(struct kho_check *c, u64 phys, u64 size)
+{
+	return c->in_use && c->in_use(phys, size);
+}
+
 /* Fail check @c with @why about @phys; returns -EINVAL to stop a walk. */
 static int kho_check_fail(struct kho_check *c, const char *why, u64 phys)
 {
@@ -149,6 +154,8 @@ static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
 		return kho_check_fail(c, "tree node inside scratch", phys);
 	if (kho_check_in_image(c, phys, PAGE_SIZE))
 		return kho_check_fail(c, "tree node inside the kernel", phys);
+	if (kho_check_in_use(c, phys, PAGE_SIZE))
+		return kho_check_fail(c, "tree node inside memory in use", phys);
 	if (__test_and_set_bit(PHYS_PFN(phys), c->visited))
 		return kho_check_fail(c, "tree node reached twice", phys);
 	c->nodes++;
@@ -169,6 +176,8 @@ static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
 		return kho_check_fail(c, "block inside scratch", phys);
 	if (kho_check_in_image(c, phys, size))
 		return kho_check_fail(c, "block inside the kernel", phys);
+	if (kho_check_in_use(c, phys, size))
+		return kho_check_fail(c, "block inside memory in use", phys);
 
 	c->orders |= BIT(order);
 	c->blocks++;
@@ -326,9 +335,9 @@ static const char *kho_check_tree(struct kho_check *c, const void *fdt)
  *
  * Check the scratch regions and the root FDT with kho_check_scratch() and
  * kho_check_fdt(); the preserved memory tree: every node page aligned,
- * in RAM, outside scratch and the kernel, reached once; every block of an
- * order up to %MAX_PAGE_ORDER, in RAM, outside scratch and the kernel, not
- * overlapping another; and that the root FDT and every blob lie inside
+ * in RAM, outside scratch, the kernel and memory in use, reached once;
+ * every block of an order up to %MAX_PAGE_ORDER, in RAM, outside scratch,
+ * the kernel and memory in use, not overlapping another; and that the root FDT and every blob lie inside
  * preserved memory.  All sizes are computed in 64 bits.
  *
  * Context: Any context; the linear map must cover RAM.  Allocates nothing.

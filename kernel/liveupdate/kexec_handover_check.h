@@ -18,6 +18,9 @@ struct kho_scratch;
  *	region of memory (so on a single NUMA node).
  * @scratch: The scratch regions the hand-over came with.
  * @nr_scratch: Number of entries of @scratch.
+ * @in_use: Optional; returns true if any of the @size bytes at @phys may
+ *	have been used by this kernel before the checks, e.g. what it
+ *	allocated from besides @scratch.  No node or block may lie there.
  * @image_start: Physical address of the first byte of the running kernel.
  * @image_end: Physical address just after its last byte.
  * @max_pfn: No page frame at or above it is RAM.
@@ -34,6 +37,7 @@ struct kho_scratch;
  */
 struct kho_check {
 	bool (*is_ram)(phys_addr_t phys, u64 size);
+	bool (*in_use)(phys_addr_t phys, u64 size);
 	const struct kho_scratch *scratch;
 	unsigned int nr_scratch;
 	phys_addr_t image_start;

@@ -172,6 +172,12 @@ static int kho_corrupt_block_in_scratch(void *fdt)
 				  0);
 }
 
+/* A block in the first MiB, which x86 gives to the real-mode trampoline. */
+static int kho_corrupt_block_low(void *fdt)
+{
+	return kho_radix_add_page(&kho_out.tree, PHYS_PFN(SZ_64K), 0);
+}
+
 /* An order 1 block holding the root FDT, preserved as order 0. */
 static int kho_corrupt_block_overlap(void *fdt)
 {
@@ -278,6 +284,7 @@ static const struct kho_corruption kho_corruptions[] = {
 	{ "block-order", kho_corrupt_block_order, 0 },
 	{ "block-outside-ram", kho_corrupt_block_outside_ram, 0 },
 	{ "block-in-scratch", kho_corrupt_block_in_scratch, 0 },
+	{ "block-low", kho_corrupt_block_low, 0 },
 	{ "block-overlap", kho_corrupt_block_overlap, 0 },
 	{ "blob-outside", kho_corrupt_blob_outside, 0 },
 	{ "blob-size", kho_corrupt_blob_size, 0 },
