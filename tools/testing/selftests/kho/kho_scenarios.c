@@ -814,6 +814,8 @@ static void scenario_kho_corrupt(void)
 	      "'KHO: restored' in the kernel log");
 	check(klog_count(IGNORING) == 1, "refused_once",
 	      "%d '" IGNORING "' lines", klog_count(IGNORING));
+	check(klog_count(EXEC_FROM) == 0, "no_metadata",
+	      "'" EXEC_FROM "' logged from a refused hand-over");
 	ret = test_cmd("verify");
 	check(ret == -ENOENT, "verify_finds_nothing",
 	      "test_kho verify: %s, want -ENOENT", strerror(-ret));
