@@ -72,12 +72,12 @@ static int kho_corrupt_fdt_truncated(void *fdt)
 static int kho_corrupt_fdt_compatible(void *fdt)
 {
 	/* as long as the real one, so that the FDT cannot run out of space */
-	return fdt_setprop_string(fdt, 0, "compatible", "kho-v9");
+	return fdt_setprop_string(fdt, 0, "compatible", "kho-v9") ? -EINVAL : 0;
 }
 
 static int kho_corrupt_map_missing(void *fdt)
 {
-	return fdt_delprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME);
+	return fdt_delprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME) ? -EINVAL : 0;
 }
 
 static int kho_corrupt_map_short(void *fdt)
@@ -85,13 +85,13 @@ static int kho_corrupt_map_short(void *fdt)
 	u32 map = 0;
 
 	return fdt_setprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &map,
-			   sizeof(map));
+			   sizeof(map)) ? -EINVAL : 0;
 }
 
 static int kho_corrupt_set_map(void *fdt, u64 map)
 {
 	return fdt_setprop_inplace(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &map,
-				   sizeof(map));
+				   sizeof(map)) ? -EINVAL : 0;
 }
 
 static int kho_corrupt_map_outside_ram(void *fdt)
@@ -200,18 +200,29 @@ static int kho_corrupt_blob_outside(void *fdt)
 			       sizeof(kho_corrupt_blob));
 }
 
-/* A preserved blob whose size wraps around the address space. */
+/* A preserved blob whose recorded size wraps around the address space. */
 static int kho_corrupt_blob_size(void *fdt)
 {
-	void *blob = kho_alloc_preserve(PAGE_SIZE);
-	int err;
+	const u64 size = U64_MAX;
+	void *blob;
+	int off, err;
 
+	blob = kho_alloc_preserve(PAGE_SIZE);
 	if (IS_ERR(blob))
 		return PTR_ERR(blob);
-	err = kho_add_subtree("corrupt-blob", blob, SIZE_MAX);
-	if (err)
+	err = kho_add_subtree("corrupt-blob", blob, PAGE_SIZE);
+	if (err) {
 		kho_unpreserve_free(blob);
-	return err;
+		return err;
+	}
+
+	/* behind the back of debugfs, which must not read that much */
+	mutex_lock(&kho_out.fdt_lock);
+	off = fdt_subnode_offset(fdt, 0, "corrupt-blob");
+	err = fdt_setprop_inplace(fdt, off, KHO_FDT_SUB_TREE_SIZE_PROP_NAME,
+				  &size, sizeof(size));
+	mutex_unlock(&kho_out.fdt_lock);
+	return err ? -EINVAL : 0;
 }
 
 /* Pass a damaged copy of the scratch array with the next kexec load. */
