@@ -337,8 +337,9 @@ static const char *kho_check_tree(struct kho_check *c, const void *fdt)
  * kho_check_fdt(); the preserved memory tree: every node page aligned,
  * in RAM, outside scratch, the kernel and memory in use, reached once;
  * every block of an order up to %MAX_PAGE_ORDER, in RAM, outside scratch,
- * the kernel and memory in use, not overlapping another; and that the root FDT and every blob lie inside
- * preserved memory.  All sizes are computed in 64 bits.
+ * the kernel and memory in use, not overlapping another; and that the
+ * root FDT and every blob lie inside preserved memory.  All sizes are
+ * computed in 64 bits.
  *
  * Context: Any context; the linear map must cover RAM.  Allocates nothing.
  * Return: %NULL if the hand-over can be used, otherwise the name of the
