@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _KHO_TEST_ASM_PAGE_H
+#define _KHO_TEST_ASM_PAGE_H
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+
+#endif /* _KHO_TEST_ASM_PAGE_H */
