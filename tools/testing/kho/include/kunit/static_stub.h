@@ -2,7 +2,14 @@
 #ifndef _KHO_TEST_KUNIT_STATIC_STUB_H
 #define _KHO_TEST_KUNIT_STATIC_STUB_H
 
+#include <linux/typecheck.h>
 #include <kunit/test-bug.h>
+
+#ifndef CONFIG_KUNIT
+
+#define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) do {} while (0)
+
+#else
 
 void *kunit_shim_find_stub(void *real_fn);
 void kunit_shim_activate_stub(struct kunit *test, void *real_fn,
@@ -24,5 +31,7 @@ void kunit_shim_activate_stub(struct kunit *test, void *real_fn,
 		kunit_shim_activate_stub(test, real_fn_addr,		\
 					 replacement_addr);		\
 	} while (0)
+
+#endif /* CONFIG_KUNIT */
 
 #endif /* _KHO_TEST_KUNIT_STATIC_STUB_H */

@@ -2,7 +2,11 @@
 #ifndef _KHO_TEST_KUNIT_VISIBILITY_H
 #define _KHO_TEST_KUNIT_VISIBILITY_H
 
+#ifdef CONFIG_KUNIT
 #define VISIBLE_IF_KUNIT
+#else
+#define VISIBLE_IF_KUNIT static
+#endif
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)
 
 #endif /* _KHO_TEST_KUNIT_VISIBILITY_H */
