@@ -5,7 +5,7 @@ VARIANT ?= small
 T ?=
 
 .PHONY: all demo check tree build initramfs series checkpatch deps clean bench \
-	distclean import list
+	distclean import list fuzz
 
 all: check
 
@@ -41,12 +41,18 @@ bench:
 checkpatch:
 	harness/checkpatch.sh
 
+# Fuzz the checks of an incoming hand-over (tools/testing/kho).
+FUZZ_SECONDS ?= 60
+fuzz:
+	harness/fuzz.sh fuzz $(FUZZ_SECONDS)
+
 # Bring commits made in build/linux (or BRANCH in it) back into series/.
 import:
 	harness/import.py $(BRANCH)
 
 clean:
-	rm -rf build/obj-* build/initramfs-* build/logs build/series build/guest
+	rm -rf build/obj-* build/initramfs-* build/logs build/series build/guest \
+		build/kho-test*
 
 distclean:
 	rm -rf build

@@ -143,6 +143,14 @@ TESTS = [
     {'name': 'memblock-simulator', 'kind': 'command',
      'command': ['harness/memblock-sim.sh'],
      'doc': 'tools/testing/memblock builds and passes on the series'},
+    {'name': 'tracker-userspace', 'kind': 'command',
+     'command': ['harness/fuzz.sh', 'unit'],
+     'doc': "the tracker's KUnit suite in user space (tools/testing/kho), "
+            'with ASan and UBSan'},
+    {'name': 'fuzz-kho-check', 'kind': 'command',
+     'command': ['harness/fuzz.sh', 'fuzz', '60'],
+     'doc': 'libFuzzer on kho_check_handover() for 60 s from the seeds in '
+            'tools/testing/kho/corpus, checked against a naive reference'},
     {'name': 'series-export', 'kind': 'command',
      'command': ['harness/series.sh', '--check'],
      'doc': 'make series; git am of the posting gives the same tree'},
