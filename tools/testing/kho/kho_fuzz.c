@@ -73,6 +73,7 @@ struct kho_fuzz {
 
 static struct kho_fuzz f;
 static bool kho_fuzz_verbose;
+static unsigned int kho_fuzz_sum;
 
 /* RAM as memblock_is_region_memory() sees it: one run of one node. */
 static bool kho_fuzz_ram(u64 phys, u64 size)
@@ -266,9 +267,9 @@ static const char *kho_fuzz_ref_blob(const void *fdt, int off)
 		if (fdt_check_header(phys_to_virt(phys)))
 			return NULL;
 		size = fdt_totalsize(phys_to_virt(phys));
-	} else if (len != 8) {
-		return "bad blob size";
 	} else {
+		if (len != 8)
+			return "bad blob size";
 		memcpy(&size, prop, 8);
 	}
 	if (!kho_fuzz_preserved(phys, size))
@@ -333,14 +334,13 @@ static int kho_fuzz_reserve(phys_addr_t phys, unsigned int order, void *arg)
 	return 0;
 }
 
-static unsigned int kho_fuzz_read(u64 phys, u64 size)
+/* Read every byte, as a user of the memory would. */
+static void kho_fuzz_read(u64 phys, u64 size)
 {
-	const volatile u8 *p = phys_to_virt(phys);
-	unsigned int sum = 0;
+	const u8 *p = phys_to_virt(phys);
 
 	while (size--)
-		sum += *p++;
-	return sum;
+		kho_fuzz_sum += *p++;
 }
 
 /* Use an accepted hand-over as the next kernel would. */
@@ -348,7 +348,7 @@ static void kho_fuzz_consume(const struct kho_check *c)
 {
 	const void *fdt = phys_to_virt(f.m.fdt_phys);
 	unsigned long pfn, end;
-	unsigned int i, sum;
+	unsigned int i;
 
 	if (__kho_radix_walk_tree(c->root, NULL, kho_fuzz_reserve, NULL))
 		kho_sim_bug("the walk of an accepted tree failed\n");
@@ -363,10 +363,9 @@ static void kho_fuzz_consume(const struct kho_check *c)
 		if (!f.preserved[pfn])
 			kho_sim_poison(PFN_PHYS(pfn), PFN_PHYS(end - pfn));
 	}
-	sum = kho_fuzz_read(f.m.fdt_phys, fdt_totalsize(fdt));
+	kho_fuzz_read(f.m.fdt_phys, fdt_totalsize(fdt));
 	for (i = 0; i < f.nr_blobs && i < KHO_FUZZ_MAX_BLOBS; i++)
-		sum += kho_fuzz_read(f.blobs[i].phys, f.blobs[i].size);
-	(void)sum;
+		kho_fuzz_read(f.blobs[i].phys, f.blobs[i].size);
 }
 
 static void kho_fuzz_disagree(const char *why, const char *ref,
@@ -381,6 +380,11 @@ static void kho_fuzz_disagree(const char *why, const char *ref,
 		(unsigned long long)c->pages, (unsigned long long)f.pages,
 		c->orders, f.orders, c->blobs, f.nr_blobs);
 	abort();
+}
+
+static bool kho_fuzz_pfn_ram(unsigned long pfn)
+{
+	return f.nid[pfn] >= 0;
 }
 
 /* Decode the RAM of the machine; false if it has none. */
@@ -402,9 +406,9 @@ static bool kho_fuzz_setup_ram(void)
 	f.max_pfn = 0;
 	for (pfn = 0; pfn < KHO_IN_PAGES; pfn = end) {
 		for (end = pfn + 1; end < KHO_IN_PAGES; end++)
-			if ((f.nid[end] < 0) != (f.nid[pfn] < 0))
+			if (kho_fuzz_pfn_ram(end) != kho_fuzz_pfn_ram(pfn))
 				break;
-		if (f.nid[pfn] < 0)
+		if (!kho_fuzz_pfn_ram(pfn))
 			continue;
 		f.max_pfn = end;
 		kho_sim_unpoison(PFN_PHYS(pfn), PFN_PHYS(end - pfn));
@@ -447,7 +451,8 @@ static void kho_fuzz_reset(void)
 	kho_sim_poison(0, PFN_PHYS(f.max_pfn));
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* libFuzzer's LLVMFuzzerInitialize(), see the Makefile */
+int kho_fuzz_init(int *argc, char ***argv)
 {
 	if (kho_sim_init(KHO_IN_PAGES))
 		kho_sim_bug("no memory for the simulation\n");
@@ -456,7 +461,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+/* libFuzzer's LLVMFuzzerTestOneInput() */
+int kho_fuzz_one_input(const u8 *data, size_t size)
 {
 	const u8 *pos = data + KHO_IN_HDR_SIZE, *end = data + size;
 	struct kho_in_record r;
@@ -467,8 +473,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		return -1;
 	memset(&f.dirty, 0, sizeof(f) - offsetof(struct kho_fuzz, dirty));
 	/* a kernel image is never empty */
-	if (f.m.image_start >= f.m.image_end)
-		f.m.image_start = f.m.image_end = 0;
+	if (f.m.image_start >= f.m.image_end) {
+		f.m.image_start = 0;
+		f.m.image_end = 0;
+	}
 	if (!kho_fuzz_setup_ram()) {
 		kho_fuzz_reset();
 		return -1;

@@ -143,17 +143,17 @@ void kho_sim_unpoison(u64 phys, u64 size)
 void *phys_to_virt(phys_addr_t phys)
 {
 	if (phys >= kho_sim_size())
-		kho_sim_bug("phys_to_virt(%#llx) outside the simulated memory\n",
-			    (unsigned long long)phys);
+		kho_sim_bug("%s(%#llx) outside the simulated memory\n",
+			    __func__, (unsigned long long)phys);
 	return kho_sim_mem + phys;
 }
 
-phys_addr_t virt_to_phys(const volatile void *virt)
+phys_addr_t virt_to_phys(const void *virt)
 {
-	const volatile u8 *p = virt;
+	const u8 *p = virt;
 
 	if (p < kho_sim_mem || p >= kho_sim_mem + kho_sim_size())
-		kho_sim_bug("virt_to_phys(%p) outside the simulated memory\n",
+		kho_sim_bug("%s(%p) outside the simulated memory\n", __func__,
 			    virt);
 	return p - kho_sim_mem;
 }
@@ -189,7 +189,7 @@ void free_page(unsigned long addr)
 		return;
 	phys = virt_to_phys((void *)addr);
 	if (phys % PAGE_SIZE || !test_bit(PHYS_PFN(phys), kho_sim_used))
-		kho_sim_bug("free_page(%#llx): not an allocated page\n",
+		kho_sim_bug("%s(%#llx): not an allocated page\n", __func__,
 			    (unsigned long long)phys);
 	__clear_bit(PHYS_PFN(phys), kho_sim_used);
 	kho_sim_live--;

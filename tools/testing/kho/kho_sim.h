@@ -23,7 +23,7 @@ void kho_sim_poison(u64 phys, u64 size);
 void kho_sim_unpoison(u64 phys, u64 size);
 
 void *phys_to_virt(phys_addr_t phys);
-phys_addr_t virt_to_phys(const volatile void *virt);
+phys_addr_t virt_to_phys(const void *virt);
 unsigned long get_zeroed_page(gfp_t gfp);
 void free_page(unsigned long addr);
 

@@ -144,11 +144,10 @@ static enum kunit_status kunit_shim_run_case(struct kunit_suite *suite,
 	kunit_shim_current = &test;
 
 	if (!setjmp(test.bail)) {
-		if (suite->init && suite->init(&test)) {
+		if (suite->init && suite->init(&test))
 			KUNIT_FAIL(&test, "suite init failed");
-		} else {
+		else
 			kcase->run_case(&test);
-		}
 	}
 	/* the exit function runs whatever happened, as in KUnit */
 	if (suite->exit && !setjmp(test.bail))

@@ -90,7 +90,8 @@ void kunit_skip(struct kunit *test, const char *fmt, ...);
 									\
 		if (!(__left op __right))				\
 			kunit_shim_fail(test, assert, __FILE__, __LINE__, \
-					"Expected %s %s %s, but %s == %lld (%#llx), %s == %lld (%#llx)\n" fmt, \
+					"Expected %s %s %s, but %s == %lld (%#llx), " \
+					"%s == %lld (%#llx)\n" fmt,	\
 					#left, #op, #right,		\
 					#left, (long long)__left,	\
 					(unsigned long long)__left,	\
@@ -103,20 +104,18 @@ void kunit_skip(struct kunit *test, const char *fmt, ...);
 	do {								\
 		if (!!(cond) != (want))					\
 			kunit_shim_fail(test, assert, __FILE__, __LINE__, \
-					"Expected %s to be %s\n" fmt,	\
-					#cond, (want) ? "true" : "false", \
-					##__VA_ARGS__);			\
+					"Expected %s to be " #want "\n" fmt, \
+					#cond, ##__VA_ARGS__);		\
 	} while (0)
 
-#define KUNIT_SHIM_NULL(test, assert, ptr, want, fmt, ...)		\
+#define KUNIT_SHIM_NULL(test, assert, ptr, op, fmt, ...)		\
 	do {								\
 		const void *__ptr = (ptr);				\
 									\
-		if ((__ptr == NULL) != (want))					\
+		if (!(__ptr op NULL))					\
 			kunit_shim_fail(test, assert, __FILE__, __LINE__, \
-					"Expected %s %s NULL, but it is %p\n" fmt, \
-					#ptr, (want) ? "==" : "!=",	\
-					__ptr, ##__VA_ARGS__);		\
+					"Expected %s " #op " NULL, but it is %p\n" \
+					fmt, #ptr, __ptr, ##__VA_ARGS__); \
 	} while (0)
 
 #define KUNIT_EXPECT_EQ_MSG(test, l, r, fmt, ...)			\
@@ -132,9 +131,9 @@ void kunit_skip(struct kunit *test, const char *fmt, ...);
 #define KUNIT_EXPECT_FALSE_MSG(test, c, fmt, ...)			\
 	KUNIT_SHIM_TRUE(test, false, c, false, fmt, ##__VA_ARGS__)
 #define KUNIT_EXPECT_FALSE(test, c)	KUNIT_EXPECT_FALSE_MSG(test, c, "")
-#define KUNIT_EXPECT_NULL(test, p)	KUNIT_SHIM_NULL(test, false, p, true, "")
+#define KUNIT_EXPECT_NULL(test, p)	KUNIT_SHIM_NULL(test, false, p, ==, "")
 #define KUNIT_EXPECT_NOT_NULL(test, p)				\
-	KUNIT_SHIM_NULL(test, false, p, false, "")
+	KUNIT_SHIM_NULL(test, false, p, !=, "")
 
 #define KUNIT_ASSERT_EQ(test, l, r)				\
 	KUNIT_SHIM_BINARY(test, true, l, ==, r, "")
@@ -143,6 +142,6 @@ void kunit_skip(struct kunit *test, const char *fmt, ...);
 #define KUNIT_ASSERT_NE(test, l, r)	KUNIT_ASSERT_NE_MSG(test, l, r, "")
 #define KUNIT_ASSERT_TRUE(test, c)	KUNIT_SHIM_TRUE(test, true, c, true, "")
 #define KUNIT_ASSERT_NOT_NULL(test, p)				\
-	KUNIT_SHIM_NULL(test, true, p, false, "")
+	KUNIT_SHIM_NULL(test, true, p, !=, "")
 
 #endif /* _KHO_TEST_KUNIT_TEST_H */

@@ -7,6 +7,6 @@
 #else
 #define VISIBLE_IF_KUNIT static
 #endif
-#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)	EXPORT_SYMBOL(symbol)
 
 #endif /* _KHO_TEST_KUNIT_VISIBILITY_H */
