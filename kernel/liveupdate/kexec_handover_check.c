@@ -76,6 +76,7 @@ static int kho_check_fail(struct kho_check *c, const char *why, u64 phys)
  * Context: Any context.
  * Return: %NULL if @fdt is a KHO root FDT ("kho-v3" or "kho-v2") that fits
  * in @fdt_len and names a preserved memory map, otherwise why it is not.
+ * The map is never at physical address 0: no kernel hands out page 0.
  */
 const char *kho_check_fdt(const void *fdt, u64 fdt_len)
 {
@@ -98,7 +99,7 @@ const char *kho_check_fdt(const void *fdt, u64 fdt_len)
 	map = fdt_getprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
 	if (!map)
 		return "no preserved memory map";
-	if (len != sizeof(u64))
+	if (len != sizeof(u64) || !get_unaligned((const u64 *)map))
 		return "bad preserved memory map";
 	return NULL;
 }
