@@ -363,6 +363,34 @@ static void kho_seed_generate(const char *dir)
 	kho_seed_metadata(&s);
 	kho_radix_del_page(&s.tree, KHO_SEED_BLOB_PFN, 0);
 	kho_seed_end(&s, dir, "gen-bad-blob-outside");
+
+	/* a blob-size of 4 bytes */
+	kho_seed_begin(&s, KHO_FDT_COMPATIBLE);
+	kho_seed_metadata(&s);
+	kho_seed_fdt_ok(fdt_setprop_u32(s.fdt, fdt_first_subnode(s.fdt, 0),
+					KHO_FDT_SUB_TREE_SIZE_PROP_NAME,
+					sizeof(struct kho_kexec_metadata)),
+			"blob-size");
+	kho_seed_end(&s, dir, "gen-bad-blob-size");
+
+	/* a table pointing at the last page of the 64-bit space */
+	kho_seed_begin(&s, KHO_FDT_COMPATIBLE);
+	root = (u64 *)s.tree.root;
+	root[5] = 0ULL - PAGE_SIZE;
+	kho_seed_write(&s, dir, "gen-bad-node-wrap");
+	root[5] = 0;
+	kho_seed_forget(&s, "gen-bad-node-wrap");
+
+	/*
+	 * The map at physical address 0, which the ABI rules out: page 0
+	 * holds a copy of the root.
+	 */
+	kho_seed_begin(&s, KHO_FDT_COMPATIBLE);
+	memcpy(phys_to_virt(0), s.tree.root, PAGE_SIZE);
+	pfn = 0;
+	kho_seed_fdt_ok(fdt_setprop(s.fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME,
+				    &pfn, sizeof(u64)), "map");
+	kho_seed_end(&s, dir, "gen-bad-map-zero");
 }
 
 static int kho_seed_unhex(const char *dir, int nr, char **files)
