@@ -39,6 +39,16 @@ if [ "$what" = unit ]; then
 	exit 0
 fi
 
+# The generated seeds in the repository must be what kho_seed writes.
+gen=$BUILD/kho-test/gen
+rm -rf "$gen"
+mkdir -p "$gen"
+"$out"kho_seed gen "$gen"
+for f in "$gen"/*.hex "$TREE"/tools/testing/kho/corpus/gen-*.hex; do
+	cmp -s "$gen/${f##*/}" "$TREE/tools/testing/kho/corpus/${f##*/}" ||
+		die "corpus/${f##*/} is stale: make -C tools/testing/kho seeds"
+done
+
 if ! kmake fuzz-run FUZZ_SECONDS="$secs" >"$log" 2>&1; then
 	grep -E -A12 "^kho_fuzz:|^kho_sim:|ERROR:|runtime error|deadly signal" \
 		"$log" | head -40
