@@ -41,6 +41,7 @@ struct kho_fuzz_blob {
  *	reference found in it.
  * @m: The machine.
  * @nid: NUMA node of each page, -1 if the page is not RAM.
+ * @used: Pages in use before the checks.
  * @max_pfn: One more than the last page of RAM.
  * @dirty: Pages the input wrote.
  * @node_seen: Pages the reference met as tree nodes.
@@ -57,6 +58,7 @@ struct kho_fuzz_blob {
 struct kho_fuzz {
 	struct kho_in_machine m;
 	int nid[KHO_IN_PAGES];
+	u8 used[KHO_IN_PAGES];
 	unsigned long max_pfn;
 	u8 dirty[KHO_IN_PAGES];
 	u8 node_seen[KHO_IN_PAGES];
@@ -98,6 +100,26 @@ static bool kho_fuzz_is_ram(phys_addr_t phys, u64 size)
 		kho_sim_bug("is_ram() of an empty range at %#llx\n",
 			    (unsigned long long)phys);
 	return kho_fuzz_ram(phys, size);
+}
+
+/* Does the non-empty, non-wrapping range meet memory in use? */
+static bool kho_fuzz_used(u64 phys, u64 size)
+{
+	u64 pfn;
+
+	for (pfn = PHYS_PFN(phys); pfn <= PHYS_PFN(phys + size - 1); pfn++)
+		if (pfn < KHO_IN_PAGES && f.used[pfn])
+			return true;
+	return false;
+}
+
+/* The in_use callback of the checks, only for what they found in RAM. */
+static bool kho_fuzz_in_use(phys_addr_t phys, u64 size)
+{
+	if (!kho_fuzz_ram(phys, size))
+		kho_sim_bug("in_use() of %#llx+%#llx, not RAM\n",
+			    (unsigned long long)phys, (unsigned long long)size);
+	return kho_fuzz_used(phys, size);
 }
 
 /* Does the non-empty, non-wrapping range meet [start, end)? */
@@ -162,8 +184,8 @@ static const char *kho_fuzz_ref_node(u64 phys)
 	if (phys % PAGE_SIZE || !kho_fuzz_ram(phys, PAGE_SIZE))
 		return "bad node address";
 	if (kho_fuzz_in_scratch(phys, PAGE_SIZE) ||
-	    kho_fuzz_in_image(phys, PAGE_SIZE))
-		return "node in scratch or the image";
+	    kho_fuzz_in_image(phys, PAGE_SIZE) || kho_fuzz_used(phys, PAGE_SIZE))
+		return "node in scratch, the image or memory in use";
 	if (f.node_seen[pfn])
 		return "node seen twice";
 	f.node_seen[pfn] = 1;
@@ -188,8 +210,9 @@ static const char *kho_fuzz_ref_block(u64 key)
 	size = (u64)PAGE_SIZE << order;
 	if (!kho_fuzz_ram(phys, size))
 		return "block outside RAM";
-	if (kho_fuzz_in_scratch(phys, size) || kho_fuzz_in_image(phys, size))
-		return "block in scratch or the image";
+	if (kho_fuzz_in_scratch(phys, size) || kho_fuzz_in_image(phys, size) ||
+	    kho_fuzz_used(phys, size))
+		return "block in scratch, the image or memory in use";
 	for (pfn = PHYS_PFN(phys); pfn < PHYS_PFN(phys + size); pfn++) {
 		if (f.preserved[pfn])
 			return "blocks overlap";
@@ -393,6 +416,7 @@ static bool kho_fuzz_setup_ram(void)
 	unsigned long pfn, end;
 	unsigned int i;
 
+	memset(f.used, 0, sizeof(f.used));
 	for (pfn = 0; pfn < KHO_IN_PAGES; pfn++)
 		f.nid[pfn] = -1;
 	for (i = 0; i < f.m.nr_ram; i++) {
@@ -401,6 +425,13 @@ static bool kho_fuzz_setup_ram(void)
 			    f.m.ram[i].nr_pages);
 		for (pfn = f.m.ram[i].start_pfn; pfn < end; pfn++)
 			f.nid[pfn] = f.m.ram[i].nid;
+	}
+	for (i = 0; i < f.m.nr_used; i++) {
+		end = min_t(unsigned long, KHO_IN_PAGES,
+			    (unsigned long)f.m.used[i].start_pfn +
+			    f.m.used[i].nr_pages);
+		for (pfn = f.m.used[i].start_pfn; pfn < end; pfn++)
+			f.used[pfn] = 1;
 	}
 	/* only RAM is readable: unpoison it a run at a time */
 	f.max_pfn = 0;
@@ -486,6 +517,7 @@ int kho_fuzz_one_input(const u8 *data, size_t size)
 
 	c = (struct kho_check) {
 		.is_ram = kho_fuzz_is_ram,
+		.in_use = f.m.nr_used ? kho_fuzz_in_use : NULL,
 		.scratch = f.m.scratch,
 		.nr_scratch = f.m.nr_scratch,
 		.image_start = f.m.image_start,

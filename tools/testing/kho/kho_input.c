@@ -43,10 +43,15 @@ int kho_in_get_header(const u8 *in, size_t size, struct kho_in_machine *m)
 	memset(m, 0, sizeof(*m));
 	m->nr_ram = in[0] % (KHO_IN_MAX_RAM + 1);
 	m->nr_scratch = in[1] % (KHO_IN_MAX_SCRATCH + 1);
+	m->nr_used = in[2] % (KHO_IN_MAX_USED + 1);
 	for (i = 0; i < KHO_IN_MAX_RAM; i++, p += KHO_IN_RAM_SIZE) {
 		m->ram[i].start_pfn = kho_in_get(p, 2);
 		m->ram[i].nr_pages = kho_in_get(p + 2, 2);
 		m->ram[i].nid = kho_in_get(p + 4, 2);
+	}
+	for (i = 0; i < KHO_IN_MAX_USED; i++, p += 4) {
+		m->used[i].start_pfn = kho_in_get(p, 2);
+		m->used[i].nr_pages = kho_in_get(p + 2, 2);
 	}
 	for (i = 0; i < KHO_IN_MAX_SCRATCH; i++, p += 16) {
 		m->scratch[i].addr = kho_in_get(p, 8);
@@ -92,10 +97,15 @@ size_t kho_in_put_header(u8 *out, const struct kho_in_machine *m)
 	memset(out, 0, KHO_IN_HDR_SIZE);
 	out[0] = m->nr_ram;
 	out[1] = m->nr_scratch;
+	out[2] = m->nr_used;
 	for (i = 0; i < KHO_IN_MAX_RAM; i++, p += KHO_IN_RAM_SIZE) {
 		kho_in_put(p, m->ram[i].start_pfn, 2);
 		kho_in_put(p + 2, m->ram[i].nr_pages, 2);
 		kho_in_put(p + 4, m->ram[i].nid, 2);
+	}
+	for (i = 0; i < KHO_IN_MAX_USED; i++, p += 4) {
+		kho_in_put(p, m->used[i].start_pfn, 2);
+		kho_in_put(p + 2, m->used[i].nr_pages, 2);
 	}
 	for (i = 0; i < KHO_IN_MAX_SCRATCH; i++, p += 16) {
 		kho_in_put(p, m->scratch[i].addr, 8);

@@ -4,8 +4,10 @@
  * memory.  All numbers are little endian.
  *
  *   header (KHO_IN_HDR_SIZE bytes)
- *	u8  nr_ram, u8 nr_scratch (each modulo its maximum + 1), u16 unused
+ *	u8 nr_ram, u8 nr_scratch, u8 nr_used (each modulo its maximum + 1),
+ *	u8 unused
  *	KHO_IN_MAX_RAM     x { u16 start_pfn, u16 nr_pages, u16 nid }
+ *	KHO_IN_MAX_USED    x { u16 start_pfn, u16 nr_pages }
  *	KHO_IN_MAX_SCRATCH x { u64 addr, u64 size }
  *	u64 image_start, u64 image_end, u64 fdt_phys, u64 fdt_len
  *   records, up to the end of the input
@@ -25,8 +27,10 @@
 #define KHO_IN_PAGES		4096
 #define KHO_IN_MAX_RAM		4
 #define KHO_IN_MAX_SCRATCH	4
+#define KHO_IN_MAX_USED		2
 #define KHO_IN_RAM_SIZE		6
 #define KHO_IN_HDR_SIZE		(4 + KHO_IN_MAX_RAM * KHO_IN_RAM_SIZE + \
+				 KHO_IN_MAX_USED * 4 + \
 				 KHO_IN_MAX_SCRATCH * 16 + 4 * 8)
 #define KHO_IN_REC_SIZE		6
 
@@ -43,9 +47,22 @@ struct kho_in_ram {
 };
 
 /**
+ * struct kho_in_used - Memory the kernel may have used before the checks.
+ * @start_pfn: First page frame.
+ * @nr_pages: Number of pages.
+ */
+struct kho_in_used {
+	u16 start_pfn;
+	u16 nr_pages;
+};
+
+/**
  * struct kho_in_machine - The machine an input describes.
  * @nr_ram: Number of entries of @ram.
  * @ram: The RAM regions, possibly overlapping; later ones win.
+ * @nr_used: Number of entries of @used; without any, the checks get no
+ *	in_use callback.
+ * @used: Memory in use before the checks, e.g. the first MiB on x86.
  * @nr_scratch: Number of entries of @scratch.
  * @scratch: The scratch regions of the hand-over.
  * @image_start: Physical address of the running kernel's image.
@@ -56,6 +73,8 @@ struct kho_in_ram {
 struct kho_in_machine {
 	unsigned int nr_ram;
 	struct kho_in_ram ram[KHO_IN_MAX_RAM];
+	unsigned int nr_used;
+	struct kho_in_used used[KHO_IN_MAX_USED];
 	unsigned int nr_scratch;
 	struct kho_scratch scratch[KHO_IN_MAX_SCRATCH];
 	u64 image_start;

@@ -66,7 +66,10 @@ static void kho_seed_preserve(struct kho_seed *s, unsigned long pfn,
 		kho_sim_bug("cannot preserve %#lx order %u\n", pfn, order);
 }
 
-/* The default machine: 16 MiB of RAM, two scratch regions. */
+/*
+ * The default machine: 16 MiB of RAM, the first 512 KiB in use before the
+ * checks, two scratch regions.
+ */
 static void kho_seed_begin(struct kho_seed *s, const char *compatible)
 {
 	memset(s, 0, sizeof(*s));
@@ -75,6 +78,8 @@ static void kho_seed_begin(struct kho_seed *s, const char *compatible)
 
 	s->m.nr_ram = 1;
 	s->m.ram[0] = (struct kho_in_ram){ 0, KHO_IN_PAGES, 0 };
+	s->m.nr_used = 1;
+	s->m.used[0] = (struct kho_in_used){ 0, 128 };
 	s->m.nr_scratch = 2;
 	s->m.scratch[0] = (struct kho_scratch){ PFN_PHYS(128), PFN_PHYS(128) };
 	s->m.scratch[1] = (struct kho_scratch){ PFN_PHYS(3584), PFN_PHYS(512) };
@@ -343,6 +348,10 @@ static void kho_seed_generate(const char *dir)
 	kho_seed_end(&s, dir, "gen-bad-block-in-scratch");
 
 	kho_seed_begin(&s, KHO_FDT_COMPATIBLE);
+	kho_seed_preserve(&s, 64, 2);
+	kho_seed_end(&s, dir, "gen-bad-block-in-use");
+
+	kho_seed_begin(&s, KHO_FDT_COMPATIBLE);
 	kho_seed_preserve(&s, KHO_SEED_IMAGE_PFN + 8, 3);
 	kho_seed_end(&s, dir, "gen-bad-block-in-image");
 
@@ -383,9 +392,10 @@ static void kho_seed_generate(const char *dir)
 
 	/*
 	 * The map at physical address 0, which the ABI rules out: page 0
-	 * holds a copy of the root.
+	 * holds a copy of the root and is not in use.
 	 */
 	kho_seed_begin(&s, KHO_FDT_COMPATIBLE);
+	s.m.nr_used = 0;
 	memcpy(phys_to_virt(0), s.tree.root, PAGE_SIZE);
 	pfn = 0;
 	kho_seed_fdt_ok(fdt_setprop(s.fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME,
