@@ -88,6 +88,8 @@ TESTS = [
          'deletes preserved-memory-map'),
         ('map-short', 'bad preserved memory map',
          'makes preserved-memory-map 4 bytes'),
+        ('map-zero', 'bad preserved memory map',
+         'sets the map to physical address 0'),
         ('map-outside-ram', 'tree node outside RAM',
          'points the map past the end of RAM'),
         ('map-unaligned', 'tree node not page aligned',

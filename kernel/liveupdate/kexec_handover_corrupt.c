@@ -94,6 +94,11 @@ static int kho_corrupt_set_map(void *fdt, u64 map)
 				   sizeof(map)) ? -EINVAL : 0;
 }
 
+static int kho_corrupt_map_zero(void *fdt)
+{
+	return kho_corrupt_set_map(fdt, 0);
+}
+
 static int kho_corrupt_map_outside_ram(void *fdt)
 {
 	return kho_corrupt_set_map(fdt, kho_corrupt_beyond_ram());
@@ -286,6 +291,7 @@ static const struct kho_corruption kho_corruptions[] = {
 	{ "fdt-unpreserved", kho_corrupt_fdt_unpreserved, 0 },
 	{ "map-missing", kho_corrupt_map_missing, FDT },
 	{ "map-short", kho_corrupt_map_short, FDT },
+	{ "map-zero", kho_corrupt_map_zero, FDT },
 	{ "map-outside-ram", kho_corrupt_map_outside_ram, FDT },
 	{ "map-unaligned", kho_corrupt_map_unaligned, FDT },
 	{ "node-unaligned", kho_corrupt_node_unaligned, TREE },
