@@ -1303,7 +1303,7 @@ static int __init kho_init(void)
 		kho_enable = false;
 		return 0;
 	}
-	kho_debugfs_out_init(kho_out.fdt);
+	kho_debugfs_out_init(kho_out.fdt, &kho_out.tree);
 	return 0;
 }
 fs_initcall(kho_init);

@@ -6,6 +6,8 @@
  * kho/out/scratch_phys		start of each scratch region, one per line
  * kho/out/scratch_len		size of each scratch region, one per line
  * kho/out/sub_fdts/<name>	each blob added with kho_add_subtree()
+ * kho/out/tracker		"nodes=N blocks=N pages=N hash=0x..." of the
+ *				tracker of preserved memory, as it is now
  * kho/in/fdt			the root FDT the previous kernel passed on
  * kho/in/sub_fdts/<name>	each blob it handed over
  */
@@ -13,6 +15,7 @@
 #define pr_fmt(fmt) "KHO: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/kho_radix_tree.h>
 #include <linux/libfdt.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -75,6 +78,70 @@ static int scratch_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(scratch);
 
+/* FNV-1a over the keys: equal trees give equal hashes */
+#define KHO_TRACKER_HASH_INIT	0xcbf29ce484222325ULL
+#define KHO_TRACKER_HASH_PRIME	0x100000001b3ULL
+
+/**
+ * struct kho_tracker_summary - What tracker_show() reports.
+ * @nodes: Nodes of the tree, the root included.
+ * @blocks: Preserved blocks.
+ * @pages: Pages in them.
+ * @hash: FNV-1a hash of the keys of the blocks, in walk order.
+ */
+struct kho_tracker_summary {
+	unsigned long nodes;
+	unsigned long blocks;
+	unsigned long pages;
+	u64 hash;
+};
+
+static int kho_tracker_count_node(phys_addr_t phys, unsigned int level,
+				  void *arg)
+{
+	struct kho_tracker_summary *sum = arg;
+
+	sum->nodes++;
+	return 0;
+}
+
+static int kho_tracker_count_block(phys_addr_t phys, unsigned int order,
+				   void *arg)
+{
+	struct kho_tracker_summary *sum = arg;
+	u64 key = kho_radix_encode_key(phys, order);
+	unsigned int i;
+
+	sum->blocks++;
+	sum->pages += 1UL << order;
+	for (i = 0; i < sizeof(key); i++, key >>= 8)
+		sum->hash = (sum->hash ^ (key & 0xff)) * KHO_TRACKER_HASH_PRIME;
+	return 0;
+}
+
+/* One line that tells whether two states of the tracker differ. */
+static int tracker_show(struct seq_file *m, void *v)
+{
+	struct kho_radix_tree *tree = m->private;
+	struct kho_tracker_summary sum = {
+		.nodes = 1,
+		.hash = KHO_TRACKER_HASH_INIT,
+	};
+	int err;
+
+	mutex_lock(&tree->lock);
+	err = __kho_radix_walk_tree(tree->root, kho_tracker_count_node,
+				    kho_tracker_count_block, &sum);
+	mutex_unlock(&tree->lock);
+	if (err)
+		return err;
+
+	seq_printf(m, "nodes=%lu blocks=%lu pages=%lu hash=%#llx\n",
+		   sum.nodes, sum.blocks, sum.pages, sum.hash);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tracker);
+
 /**
  * kho_debugfs_init - Create the kho directory.
  *
@@ -103,10 +170,11 @@ void __init kho_debugfs_in_init(const void *fdt)
 /**
  * kho_debugfs_out_init - Show the outgoing hand-over.
  * @fdt: The outgoing root FDT.
+ * @tree: The tracker of the memory preserved for the next kernel.
  *
  * Context: Process context, during boot.
  */
-void __init kho_debugfs_out_init(const void *fdt)
+void __init kho_debugfs_out_init(const void *fdt, struct kho_radix_tree *tree)
 {
 	struct dentry *dir = debugfs_create_dir("out", kho_debugfs_root);
 
@@ -115,6 +183,7 @@ void __init kho_debugfs_out_init(const void *fdt)
 			    &scratch_fops);
 	debugfs_create_file("scratch_len", 0400, dir, (void *)true,
 			    &scratch_fops);
+	debugfs_create_file("tracker", 0400, dir, tree, &tracker_fops);
 	kho_debugfs_out_blobs = debugfs_create_dir("sub_fdts", dir);
 }
 

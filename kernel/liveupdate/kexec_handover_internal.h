@@ -46,14 +46,15 @@ int kho_test_corrupt(const char *kind);
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_init(void);
 void kho_debugfs_in_init(const void *fdt);
-void kho_debugfs_out_init(const void *fdt);
+void kho_debugfs_out_init(const void *fdt, struct kho_radix_tree *tree);
 void kho_debugfs_blob_add(bool incoming, const char *name, const void *blob,
 			  size_t size);
 void kho_debugfs_blob_remove(const char *name);
 #else
 static inline void kho_debugfs_init(void) { }
 static inline void kho_debugfs_in_init(const void *fdt) { }
-static inline void kho_debugfs_out_init(const void *fdt) { }
+static inline void kho_debugfs_out_init(const void *fdt,
+					struct kho_radix_tree *tree) { }
 static inline void kho_debugfs_blob_add(bool incoming, const char *name,
 					const void *blob, size_t size) { }
 static inline void kho_debugfs_blob_remove(const char *name) { }
