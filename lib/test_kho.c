@@ -765,6 +765,7 @@ static int kho_test_status_show(struct seq_file *m, void *v)
 	kho_test_reserve_mem_show(m);
 	mutex_unlock(&kho_test.lock);
 	kho_test_api_status(m);
+	kho_test_stress_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kho_test_status);
@@ -793,6 +794,7 @@ static int __init kho_test_init(void)
 	debugfs_create_file("status", 0400, dir, NULL,
 			    &kho_test_status_fops);
 	kho_test_api_init(dir);
+	kho_test_stress_init(dir);
 	return 0;
 }
 late_initcall(kho_test_init);

@@ -12,5 +12,7 @@ struct seq_file;
 
 void kho_test_api_init(struct dentry *dir);
 void kho_test_api_status(struct seq_file *m);
+void kho_test_stress_init(struct dentry *dir);
+void kho_test_stress_status(struct seq_file *m);
 
 #endif /* _LIB_TEST_KHO_H */
