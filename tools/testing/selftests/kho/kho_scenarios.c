@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <sys/klog.h>
 #include <sys/random.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "kho_guest.h"
 
@@ -824,6 +827,410 @@ static void scenario_kho_corrupt(void)
 	      param_long("kho_memtotal", 0));
 }
 
+/* --- run-time robustness: faults, churn, unload, concurrency ------------- */
+
+/**
+ * struct tracker - a line of kho/out/tracker
+ * @nodes:  nodes of the tracker, the root included
+ * @blocks: preserved blocks
+ * @pages:  pages in them
+ * @hash:   hash of their keys
+ */
+struct tracker {
+	unsigned long nodes;
+	unsigned long blocks;
+	unsigned long pages;
+	unsigned long long hash;
+};
+
+static bool tracker_read(struct tracker *t)
+{
+	char buf[256];
+
+	memset(t, 0, sizeof(*t));
+	if (read_text(KHO_DEBUGFS "/out/tracker", buf, sizeof(buf)) < 0)
+		return false;
+	return sscanf(buf, "nodes=%lu blocks=%lu pages=%lu hash=%llx",
+		      &t->nodes, &t->blocks, &t->pages, &t->hash) == 4;
+}
+
+static bool tracker_equal(const struct tracker *a, const struct tracker *b)
+{
+	return a->nodes == b->nodes && a->blocks == b->blocks &&
+	       a->pages == b->pages && a->hash == b->hash;
+}
+
+#define TRACKER_FMT	"nodes=%lu blocks=%lu pages=%lu hash=%llx"
+#define TRACKER_ARGS(t)	(t)->nodes, (t)->blocks, (t)->pages, (t)->hash
+
+/**
+ * struct kho_state - what a failed call must leave untouched
+ * @tracker: the tracker's line
+ * @fdt:     the bytes of kho/out/fdt
+ * @fdt_len: their number
+ */
+struct kho_state {
+	struct tracker tracker;
+	unsigned char fdt[8192];
+	long fdt_len;
+};
+
+static bool state_read(struct kho_state *s)
+{
+	s->fdt_len = read_file(KHO_DEBUGFS "/out/fdt", s->fdt, sizeof(s->fdt));
+	return tracker_read(&s->tracker) && s->fdt_len > 0;
+}
+
+static bool state_equal(const struct kho_state *a, const struct kho_state *b)
+{
+	return tracker_equal(&a->tracker, &b->tracker) &&
+	       a->fdt_len == b->fdt_len && !memcmp(a->fdt, b->fdt, a->fdt_len);
+}
+
+/* Hand the final tracker and the set's size over to the next generation. */
+static void pass_final_set(void)
+{
+	struct tracker t;
+	char val[64];
+
+	check(tracker_read(&t), "tracker_final", "kho/out/tracker unreadable");
+	diag("final tracker " TRACKER_FMT, TRACKER_ARGS(&t));
+	snprintf(val, sizeof(val), "%lu:%lu", t.blocks, t.pages);
+	next_param("kho_tracker", val);
+	snprintf(val, sizeof(val), "%ld:%ld", test_status("set_items"),
+		 test_status("set_pages"));
+	next_param("kho_set", val);
+}
+
+/* Gen 2: exactly the blocks gen 1 left, and every byte of the set. */
+static void verify_final_set(void)
+{
+	unsigned long want_blocks = 0, want_pages = 0, blocks = 0, pages = 0;
+	long items = -1, set_pages = -1;
+	const char *val;
+	char line[256] = "";
+	int ret;
+
+	check_kho_boot();
+	if (klog_has("KHO: restored ", line, sizeof(line)))
+		sscanf(strstr(line, "restored "), "restored %lu blocks (%lu pages)",
+		       &blocks, &pages);
+	/* param() returns a buffer that its next call reuses */
+	val = param("kho_tracker");
+	if (val)
+		sscanf(val, "%lu:%lu", &want_blocks, &want_pages);
+	val = param("kho_set");
+	if (val)
+		sscanf(val, "%ld:%ld", &items, &set_pages);
+	check(blocks && blocks == want_blocks && pages == want_pages,
+	      "exact_blocks", "restored %lu blocks (%lu pages), gen %d left %lu (%lu)",
+	      blocks, pages, guest.gen - 1, want_blocks, want_pages);
+
+	ret = test_cmd("set_verify");
+	check(!ret, "set_verify", "test_kho set_verify: %s", strerror(-ret));
+	check(items > 0 && test_status("in_items") == items &&
+	      test_status("in_pages") == set_pages, "exact_set",
+	      "blob lists %ld items (%ld pages), gen %d preserved %ld (%ld)",
+	      test_status("in_items"), test_status("in_pages"), guest.gen - 1,
+	      items, set_pages);
+	check(test_status("in_restored") == items && !test_status("in_bad"),
+	      "set_bytes_identical", "%ld of %ld items restored, %ld bad",
+	      test_status("in_restored"), items, test_status("in_bad"));
+}
+
+#define FAIL_NTH_MAX	1000
+
+/**
+ * struct fault_op - one preserve call to fail allocation by allocation
+ * @name:      the test_kho command, fault_@name
+ * @may_fail:  the call has allocations whose failure it must report
+ */
+struct fault_op {
+	const char *name;
+	bool may_fail;
+};
+
+static const struct fault_op fault_ops[] = {
+	{ "folio", true },
+	{ "pages", true },
+	{ "alloc", true },
+	{ "vmalloc", true },
+	{ "vmalloc_huge", true },
+	/* only debugfs allocates, and its failures are ignored */
+	{ "subtree", false },
+};
+
+/* Run fault_<op> with the n-th allocation failing; 0 or -errno. */
+static int fault_run(int opfd, int nthfd, int n, bool *injected)
+{
+	char buf[16];
+	long len;
+	int ret = 0;
+
+	len = snprintf(buf, sizeof(buf), "%d", n);
+	if (pwrite(nthfd, buf, len, 0) != len)
+		return -EIO;
+	if (write(opfd, "1", 1) < 0)
+		ret = -errno;
+	len = pread(nthfd, buf, sizeof(buf) - 1, 0);
+	buf[len > 0 ? len : 0] = '\0';
+	*injected = len > 0 && !strtol(buf, NULL, 10);
+	pwrite(nthfd, "0", 1, 0);
+	return ret;
+}
+
+/* Fail each allocation of one preserve call in turn. */
+static void fault_op_check(const struct fault_op *op, int nthfd)
+{
+	int n, ret, failed = 0, bad_err = 0, changed = 0, first_changed = 0;
+	struct kho_state *before = malloc(sizeof(*before));
+	struct kho_state *after = malloc(sizeof(*after));
+	bool injected, done = false;
+	char path[128], name[64];
+	int opfd;
+
+	snprintf(path, sizeof(path), TEST_DEBUGFS "/fault_%s", op->name);
+	opfd = open(path, O_WRONLY);
+	if (!before || !after || opfd < 0 || !state_read(before)) {
+		snprintf(name, sizeof(name), "fault_%s", op->name);
+		check(false, name, "cannot set up (%s)", strerror(errno));
+		goto out;
+	}
+
+	for (n = 1; n <= FAIL_NTH_MAX && !done; n++) {
+		ret = fault_run(opfd, nthfd, n, &injected);
+		if (!ret)
+			done = !injected;
+		if (ret) {
+			failed++;
+			bad_err += ret != -ENOMEM || !injected;
+		} else if (test_cmd("fault_undo")) {
+			bad_err++;
+		}
+		if (!state_read(after) || !state_equal(before, after)) {
+			if (!changed++)
+				first_changed = n;
+		}
+	}
+
+	snprintf(name, sizeof(name), "fault_%s_completes", op->name);
+	check(done, name, "still failing after %d injected faults", n - 1);
+	snprintf(name, sizeof(name), "fault_%s_fails", op->name);
+	check(failed || !op->may_fail, name,
+	      "%d allocations, none made the call fail", n - 2);
+	snprintf(name, sizeof(name), "fault_%s_enomem", op->name);
+	check(!bad_err, name, "%d of %d failures were not -ENOMEM", bad_err,
+	      failed);
+	snprintf(name, sizeof(name), "fault_%s_unchanged", op->name);
+	check(!changed, name,
+	      "tracker or FDT changed after %d calls, first with fault %d",
+	      changed, first_changed);
+	diag("fault_%s: %d allocations, %d failed calls", op->name, n - 2,
+	     failed);
+out:
+	if (opfd >= 0)
+		close(opfd);
+	free(before);
+	free(after);
+}
+
+/* Reports of kmemleak whose backtrace mentions KHO; -1 if none ran. */
+static int kmemleak_kho_leaks(int *total)
+{
+	static char buf[KLOG_SIZE];
+	char *p;
+	int kho = 0;
+	long len;
+
+	*total = 0;
+	if (write_text("/sys/kernel/debug/kmemleak", "scan"))
+		return -1;
+	len = read_text("/sys/kernel/debug/kmemleak", buf, sizeof(buf));
+	if (len < 0)
+		return -1;
+	for (p = strstr(buf, "unreferenced object"); p;
+	     p = strstr(p + 1, "unreferenced object")) {
+		char *end = strstr(p + 1, "unreferenced object");
+		char saved = 0;
+
+		(*total)++;
+		if (end) {
+			saved = *end;
+			*end = '\0';
+		}
+		if (strstr(p, "kho"))
+			kho++;
+		if (end)
+			*end = saved;
+	}
+	return kho;
+}
+
+/* Every allocation of every preserve call fails once, cleanly. */
+static void scenario_kho_fault_inject(void)
+{
+	static const char * const knobs[][2] = {
+		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/failslab/verbose", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+	};
+	struct kho_state *start = malloc(sizeof(*start));
+	struct kho_state *end = malloc(sizeof(*end));
+	int i, ret, bad = 0, leaks, total, nthfd;
+
+	if (!kho_ready() || !start || !end)
+		return;
+	for (i = 0; i < (int)ARRAY_SIZE(knobs); i++)
+		bad += !!write_text(knobs[i][0], knobs[i][1]);
+	check(!bad, "fault_knobs", "%d fault injection knobs not set", bad);
+	check(!write_text("/sys/kernel/debug/kmemleak", "clear"),
+	      "kmemleak_clear", "no kmemleak in this kernel");
+
+	check(state_read(start), "state_start", "kho/out unreadable");
+	ret = test_cmd("fault_prepare");
+	check(!ret, "fault_prepare", "test_kho fault_prepare: %s",
+	      strerror(-ret));
+	nthfd = open("/proc/thread-self/fail-nth", O_RDWR);
+	check(nthfd >= 0, "fail_nth", "/proc/thread-self/fail-nth: %s",
+	      strerror(errno));
+	if (ret || nthfd < 0)
+		return;
+	for (i = 0; i < (int)ARRAY_SIZE(fault_ops); i++)
+		fault_op_check(&fault_ops[i], nthfd);
+	close(nthfd);
+
+	ret = test_cmd("fault_release");
+	check(!ret && state_read(end) && state_equal(start, end),
+	      "state_restored", "after fault_release (%s): " TRACKER_FMT
+	      ", at start " TRACKER_FMT, strerror(-ret),
+	      TRACKER_ARGS(&end->tracker), TRACKER_ARGS(&start->tracker));
+
+	/* kmemleak reports objects unreferenced for 5 s and more */
+	sleep(6);
+	leaks = kmemleak_kho_leaks(&total);
+	check(!leaks, "kmemleak_no_kho_leak",
+	      "%d kmemleak reports involve KHO (%d in total)", leaks, total);
+	diag("kmemleak: %d reports in total, %d involve KHO", total, leaks);
+	free(start);
+	free(end);
+}
+
+/* 100k preserve/unpreserve operations leave the tracker as it was. */
+static void scenario_kho_churn(void)
+{
+	struct tracker t0, t1, t2;
+	int ret;
+
+	if (!kho_ready())
+		return;
+	check(tracker_read(&t0), "tracker", "kho/out/tracker unreadable");
+	ret = test_cmd("churn");
+	check(!ret, "churn", "test_kho churn: %s", strerror(-ret));
+	tracker_read(&t1);
+	check(t1.nodes > t0.nodes && t1.blocks > t0.blocks, "churn_grew",
+	      "mid-churn " TRACKER_FMT ", at start " TRACKER_FMT,
+	      TRACKER_ARGS(&t1), TRACKER_ARGS(&t0));
+	ret = test_cmd("churn_done");
+	check(!ret && test_status("churn_done") == 100000 &&
+	      !test_status("churn_errors"), "churn_100k",
+	      "churn_done: %s, %ld operations, %ld errors", strerror(-ret),
+	      test_status("churn_done"), test_status("churn_errors"));
+	tracker_read(&t2);
+	check(tracker_equal(&t0, &t2), "tracker_back",
+	      "after churn " TRACKER_FMT ", at start " TRACKER_FMT,
+	      TRACKER_ARGS(&t2), TRACKER_ARGS(&t0));
+	diag("churn: up to %ld items and %lu nodes preserved, back to %lu nodes",
+	     test_status("churn_max_preserved"), t1.nodes, t2.nodes);
+}
+
+static long kexec_loaded(void)
+{
+	char buf[16];
+
+	if (read_text("/sys/kernel/kexec_loaded", buf, sizeof(buf)) < 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/* Load an image, unload it, change the set: the successor sees the last. */
+static void scenario_kho_unload(void)
+{
+	struct tracker built, mutated;
+	long items;
+	int ret;
+
+	if (!kho_ready())
+		return;
+	if (guest.gen > 1) {
+		verify_final_set();
+		return;
+	}
+	ret = test_cmd("set_build");
+	check(!ret, "set_build", "test_kho set_build: %s", strerror(-ret));
+	items = test_status("set_items");
+	tracker_read(&built);
+
+	ret = kexec_load_next();
+	check(!ret && kexec_loaded() == 1, "kexec_load",
+	      "kexec_file_load: %s, kexec_loaded %ld", strerror(-ret),
+	      kexec_loaded());
+	ret = kexec_unload();
+	check(!ret && kexec_loaded() == 0, "kexec_unload",
+	      "KEXEC_FILE_UNLOAD: %s, kexec_loaded %ld", strerror(-ret),
+	      kexec_loaded());
+
+	ret = test_cmd("set_mutate");
+	check(!ret, "set_mutate", "test_kho set_mutate: %s", strerror(-ret));
+	tracker_read(&mutated);
+	check(test_status("set_items") != items &&
+	      !tracker_equal(&built, &mutated), "set_changed",
+	      "set of %ld items now %ld, tracker " TRACKER_FMT,
+	      items, test_status("set_items"), TRACKER_ARGS(&mutated));
+	pass_final_set();
+}
+
+/* Concurrent preserve/unpreserve on every CPU; the successor sees the rest. */
+static void scenario_kho_stress(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct tracker t;
+	pid_t child;
+	int ret, status = 0;
+
+	if (!kho_ready())
+		return;
+	if (guest.gen > 1) {
+		verify_final_set();
+		return;
+	}
+	/* a reader walks the tracker while the threads change it */
+	child = fork();
+	if (!child) {
+		while (tracker_read(&t) && getppid() != 1)
+			;
+		_exit(0);
+	}
+	ret = test_cmd("stress");
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+	check(!ret, "stress", "test_kho stress: %s", strerror(-ret));
+	check(test_status("stress_threads") == cpus &&
+	      test_status("stress_ops") > 0 && !test_status("stress_errors"),
+	      "stress_threads", "%ld threads on %ld CPUs, %ld operations, %ld errors",
+	      test_status("stress_threads"), cpus, test_status("stress_ops"),
+	      test_status("stress_errors"));
+	check(test_status("set_items") > 0, "stress_left",
+	      "%ld items left preserved", test_status("set_items"));
+	diag("stress: %ld operations on %ld CPUs, %ld items (%ld pages) left",
+	     test_status("stress_ops"), cpus, test_status("set_items"),
+	     test_status("set_pages"));
+	pass_final_set();
+}
+
 /* Negative control: never kexec, never finish. The runner must fail it. */
 static void scenario_hang(void)
 {
@@ -857,6 +1264,11 @@ static const struct scenario scenarios[] = {
 	{ "kho-numa", scenario_kho_numa },
 	{ "kho-v2", scenario_kho_v2 },
 	{ "kho-corrupt", scenario_kho_corrupt },
+	/* run-time robustness */
+	{ "kho-fault-inject", scenario_kho_fault_inject },
+	{ "kho-churn", scenario_kho_churn },
+	{ "kho-unload", scenario_kho_unload },
+	{ "kho-stress", scenario_kho_stress },
 	{ "hang", scenario_hang },
 	{ "crash", scenario_crash },
 };
