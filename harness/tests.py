@@ -127,6 +127,29 @@ TESTS = [
      'append': KHO_ON + ['kho_scratch=64M,512M,128M'], 'timeout': 400,
      'doc': 'kho-preserve-2gen on the debug kernel (KASAN, lockdep, '
             'DEBUG_VM, DEBUG_PAGEALLOC, kmemleak): no reports'},
+    # run-time robustness: allocation failures, churn, unload, concurrency
+    {'name': 'kho-churn-100k', 'scenario': 'kho-churn', 'gens': 1,
+     'append': KHO_ON,
+     'doc': '100k preserve/unpreserve calls of random folios and ranges: '
+            'kho/out/tracker (nodes, blocks, hash) back to its start'},
+    {'name': 'kho-unload-reload', 'scenario': 'kho-unload', 'gens': 2,
+     'append': KHO_ON,
+     'doc': 'load, KEXEC_FILE_UNLOAD, change the set, load, exec: gen 2 '
+            'restores exactly the final blocks and every byte'},
+    {'name': 'kho-stress-smp', 'scenario': 'kho-stress', 'gens': 2,
+     'smp': 4, 'append': KHO_ON,
+     'doc': 'a thread per CPU preserves/unpreserves own and shared items '
+            'for 2 s; gen 2 restores exactly what was left'},
+    {'name': 'kho-fault-inject', 'scenario': 'kho-fault-inject', 'gens': 1,
+     'variant': 'debug', 'mem': '1G', 'append': KHO_ON, 'timeout': 300,
+     'doc': 'debug kernel: every allocation of each preserve call fails in '
+            'turn (fail-nth): -ENOMEM, tracker and FDT unchanged, kmemleak '
+            'finds no KHO leak'},
+    {'name': 'debug-kho-stress', 'scenario': 'kho-stress', 'gens': 2,
+     'variant': 'debug', 'smp': 2, 'mem': '1G', 'timeout': 300,
+     'append': KHO_ON + ['test_kho_stress.stress_ms=3000'],
+     'doc': 'kho-stress-smp on the debug kernel (KASAN, lockdep, DEBUG_VM): '
+            'no reports'},
     {'name': 'negative-hang', 'scenario': 'hang', 'gens': 2,
      'timeout': 25, 'expect': 'fail',
      'doc': 'control: a guest that never kexecs is reported as a failure'},
