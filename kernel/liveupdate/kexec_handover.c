@@ -26,6 +26,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/kho_radix_tree.h>
+#include <linux/kmemleak.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -187,7 +188,14 @@ static int __init kho_scratch_alloc(struct kho_scratch *s, phys_addr_t limit,
 {
 	s->addr = memblock_alloc_range_nid(s->size, CMA_MIN_ALIGNMENT_BYTES, 0,
 					   limit, nid, true);
-	return s->addr ? 0 : -ENOMEM;
+	if (!s->addr)
+		return -ENOMEM;
+	/*
+	 * The region becomes page allocator memory (CMA): kmemleak must not
+	 * scan it as one object, its free pages may be unmapped.
+	 */
+	kmemleak_ignore_phys(s->addr);
+	return 0;
 }
 
 /* Size every region first: each allocation adds to the kernel's share. */
