@@ -958,6 +958,20 @@ static int kho_fdt_err(int fdt_err)
 	}
 }
 
+/*
+ * Zero the free space at the end of the root FDT. Deleting a node moves
+ * the strings block down and leaves a stale copy of its end behind it;
+ * clearing that makes the FDT after removing a blob byte for byte what it
+ * was before adding it.
+ */
+static void kho_fdt_clear_free(void *fdt)
+{
+	u32 end = fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+
+	if (end < fdt_totalsize(fdt))
+		memset(fdt + end, 0, fdt_totalsize(fdt) - end);
+}
+
 /* Test hook: hand over a "kho-v2" root FDT, see kho_debug_emit_v2(). */
 static bool kho_out_v2;
 
@@ -1006,6 +1020,7 @@ int kho_add_subtree(const char *name, void *blob, size_t size)
 	err = kho_fdt_set_blob(fdt, off, blob, size);
 	if (err) {
 		fdt_del_node(fdt, off);
+		kho_fdt_clear_free(fdt);
 		err = kho_fdt_err(err);
 		goto out_unlock;
 	}
@@ -1040,6 +1055,7 @@ void kho_remove_subtree(void *blob)
 			continue;
 		kho_debugfs_blob_remove(fdt_get_name(fdt, off, NULL));
 		fdt_del_node(fdt, off);
+		kho_fdt_clear_free(fdt);
 		break;
 	}
 	mutex_unlock(&kho_out.fdt_lock);
