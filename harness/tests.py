@@ -141,13 +141,15 @@ TESTS = [
      'doc': 'a thread per CPU preserves/unpreserves own and shared items '
             'for 2 s; gen 2 restores exactly what was left'},
     {'name': 'kho-fault-inject', 'scenario': 'kho-fault-inject', 'gens': 1,
-     'variant': 'debug', 'mem': '1G', 'append': KHO_ON, 'timeout': 300,
+     'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': KHO_ON + ['kho_scratch=64M,512M,128M'],
      'doc': 'debug kernel: every allocation of each preserve call fails in '
             'turn (fail-nth): -ENOMEM, tracker and FDT unchanged, kmemleak '
             'finds no KHO leak'},
     {'name': 'debug-kho-stress', 'scenario': 'kho-stress', 'gens': 2,
-     'variant': 'debug', 'smp': 2, 'mem': '1G', 'timeout': 300,
-     'append': KHO_ON + ['test_kho_stress.stress_ms=3000'],
+     'variant': 'debug', 'smp': 2, 'mem': '2G', 'timeout': 300,
+     'append': KHO_ON + ['kho_scratch=64M,512M,128M',
+                         'test_kho_stress.stress_ms=3000'],
      'doc': 'kho-stress-smp on the debug kernel (KASAN, lockdep, DEBUG_VM): '
             'no reports'},
     {'name': 'negative-hang', 'scenario': 'hang', 'gens': 2,

@@ -860,8 +860,17 @@ static bool tracker_equal(const struct tracker *a, const struct tracker *b)
 	       a->pages == b->pages && a->hash == b->hash;
 }
 
-#define TRACKER_FMT	"nodes=%lu blocks=%lu pages=%lu hash=%llx"
-#define TRACKER_ARGS(t)	(t)->nodes, (t)->blocks, (t)->pages, (t)->hash
+/* The tracker line again, for messages; one of two buffers in turn. */
+static const char *tracker_str(const struct tracker *t)
+{
+	static char bufs[2][128];
+	static int next;
+	char *buf = bufs[next++ % 2];
+
+	snprintf(buf, sizeof(bufs[0]), "nodes=%lu blocks=%lu pages=%lu hash=%llx",
+		 t->nodes, t->blocks, t->pages, t->hash);
+	return buf;
+}
 
 /**
  * struct kho_state - what a failed call must leave untouched
@@ -894,7 +903,7 @@ static void pass_final_set(void)
 	char val[64];
 
 	check(tracker_read(&t), "tracker_final", "kho/out/tracker unreadable");
-	diag("final tracker " TRACKER_FMT, TRACKER_ARGS(&t));
+	diag("final tracker %s", tracker_str(&t));
 	snprintf(val, sizeof(val), "%lu:%lu", t.blocks, t.pages);
 	next_param("kho_tracker", val);
 	snprintf(val, sizeof(val), "%ld:%ld", test_status("set_items"),
@@ -1079,6 +1088,7 @@ static void scenario_kho_fault_inject(void)
 	struct kho_state *start = malloc(sizeof(*start));
 	struct kho_state *end = malloc(sizeof(*end));
 	int i, ret, bad = 0, leaks, total, nthfd;
+	bool ok;
 
 	if (!kho_ready() || !start || !end)
 		return;
@@ -1102,10 +1112,10 @@ static void scenario_kho_fault_inject(void)
 	close(nthfd);
 
 	ret = test_cmd("fault_release");
-	check(!ret && state_read(end) && state_equal(start, end),
-	      "state_restored", "after fault_release (%s): " TRACKER_FMT
-	      ", at start " TRACKER_FMT, strerror(-ret),
-	      TRACKER_ARGS(&end->tracker), TRACKER_ARGS(&start->tracker));
+	ok = !ret && state_read(end) && state_equal(start, end);
+	check(ok, "state_restored", "after fault_release (%s): %s, at start %s",
+	      strerror(-ret), tracker_str(&end->tracker),
+	      tracker_str(&start->tracker));
 
 	/* kmemleak reports objects unreferenced for 5 s and more */
 	sleep(6);
@@ -1130,8 +1140,8 @@ static void scenario_kho_churn(void)
 	check(!ret, "churn", "test_kho churn: %s", strerror(-ret));
 	tracker_read(&t1);
 	check(t1.nodes > t0.nodes && t1.blocks > t0.blocks, "churn_grew",
-	      "mid-churn " TRACKER_FMT ", at start " TRACKER_FMT,
-	      TRACKER_ARGS(&t1), TRACKER_ARGS(&t0));
+	      "mid-churn %s, at start %s",
+	      tracker_str(&t1), tracker_str(&t0));
 	ret = test_cmd("churn_done");
 	check(!ret && test_status("churn_done") == 100000 &&
 	      !test_status("churn_errors"), "churn_100k",
@@ -1139,13 +1149,13 @@ static void scenario_kho_churn(void)
 	      test_status("churn_done"), test_status("churn_errors"));
 	tracker_read(&t2);
 	check(tracker_equal(&t0, &t2), "tracker_back",
-	      "after churn " TRACKER_FMT ", at start " TRACKER_FMT,
-	      TRACKER_ARGS(&t2), TRACKER_ARGS(&t0));
+	      "after churn %s, at start %s",
+	      tracker_str(&t2), tracker_str(&t0));
 	diag("churn: up to %ld items and %lu nodes preserved, back to %lu nodes",
 	     test_status("churn_max_preserved"), t1.nodes, t2.nodes);
 }
 
-static long kexec_loaded(void)
+static long image_loaded(void)
 {
 	char buf[16];
 
@@ -1173,21 +1183,21 @@ static void scenario_kho_unload(void)
 	tracker_read(&built);
 
 	ret = kexec_load_next();
-	check(!ret && kexec_loaded() == 1, "kexec_load",
+	check(!ret && image_loaded() == 1, "kexec_load",
 	      "kexec_file_load: %s, kexec_loaded %ld", strerror(-ret),
-	      kexec_loaded());
+	      image_loaded());
 	ret = kexec_unload();
-	check(!ret && kexec_loaded() == 0, "kexec_unload",
+	check(!ret && image_loaded() == 0, "kexec_unload",
 	      "KEXEC_FILE_UNLOAD: %s, kexec_loaded %ld", strerror(-ret),
-	      kexec_loaded());
+	      image_loaded());
 
 	ret = test_cmd("set_mutate");
 	check(!ret, "set_mutate", "test_kho set_mutate: %s", strerror(-ret));
 	tracker_read(&mutated);
 	check(test_status("set_items") != items &&
 	      !tracker_equal(&built, &mutated), "set_changed",
-	      "set of %ld items now %ld, tracker " TRACKER_FMT,
-	      items, test_status("set_items"), TRACKER_ARGS(&mutated));
+	      "set of %ld items now %ld, tracker %s",
+	      items, test_status("set_items"), tracker_str(&mutated));
 	pass_final_set();
 }
 
