@@ -1052,7 +1052,9 @@ static int kmemleak_kho_leaks(int *total)
 	long len;
 
 	*total = 0;
-	if (write_text("/sys/kernel/debug/kmemleak", "scan"))
+	/* stale pointers on the stacks would hide recent leaks */
+	if (write_text("/sys/kernel/debug/kmemleak", "stack=off") ||
+	    write_text("/sys/kernel/debug/kmemleak", "scan"))
 		return -1;
 	len = read_text("/sys/kernel/debug/kmemleak", buf, sizeof(buf));
 	if (len < 0)
