@@ -1052,8 +1052,13 @@ static int kmemleak_kho_leaks(int *total)
 	long len;
 
 	*total = 0;
-	/* stale pointers on the stacks would hide recent leaks */
+	/*
+	 * Stale pointers on the stacks would hide recent leaks, and an object
+	 * whose contents changed since the previous scan is not reported:
+	 * scan twice.
+	 */
 	if (write_text("/sys/kernel/debug/kmemleak", "stack=off") ||
+	    write_text("/sys/kernel/debug/kmemleak", "scan") ||
 	    write_text("/sys/kernel/debug/kmemleak", "scan"))
 		return -1;
 	len = read_text("/sys/kernel/debug/kmemleak", buf, sizeof(buf));
