@@ -29,6 +29,10 @@
  *			preserved become the set.
  * set_verify		restore the set the previous kernel described, check
  *			every byte, free it.
+ * fdt_fill		write a name: add a blob of that name; the write fails
+ *			with the error of kho_add_subtree(), e.g. -ENOSPC when
+ *			the root FDT is full.
+ * fdt_unfill		remove every blob fdt_fill added.
  */
 
 #define pr_fmt(fmt) "test_kho: " fmt
@@ -49,6 +53,8 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "test_kho.h"
@@ -213,6 +219,8 @@ struct kho_fault_state {
  * @in_restored: Items restored.
  * @in_restored_pages: Pages restored.
  * @in_bad: Items that did not restore or held wrong data.
+ * @fill_blob: The page every fdt_fill blob points to, %NULL until needed.
+ * @fill_nr: Blobs added by fdt_fill and not removed.
  */
 struct kho_stress_state {
 	struct mutex lock;	/* serializes the commands */
@@ -233,6 +241,8 @@ struct kho_stress_state {
 	unsigned long in_restored;
 	unsigned long in_restored_pages;
 	unsigned long in_bad;
+	void *fill_blob;
+	unsigned long fill_nr;
 };
 
 static struct kho_stress_state kho_stress = {
@@ -908,6 +918,67 @@ static int kho_set_verify(void)
 	return kho_stress.in_bad ? -EIO : 0;
 }
 
+/* --- fdt_fill, fdt_unfill --------------------------------------------------- */
+
+#define KHO_FILL_NAME_MAX	64
+
+static ssize_t kho_fdt_fill(struct file *file, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	char name[KHO_FILL_NAME_MAX];
+	void *blob;
+	int err;
+
+	if (!count || count >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, buf, count))
+		return -EFAULT;
+	name[count] = '\0';
+	strim(name);
+
+	mutex_lock(&kho_stress.lock);
+	if (!kho_stress.fill_blob) {
+		blob = kho_alloc_preserve(PAGE_SIZE);
+		if (IS_ERR(blob)) {
+			err = PTR_ERR(blob);
+			goto out_unlock;
+		}
+		kho_stress.fill_blob = blob;
+	}
+	err = kho_add_subtree(name, kho_stress.fill_blob, PAGE_SIZE);
+	if (!err)
+		kho_stress.fill_nr++;
+	else if (!kho_stress.fill_nr)
+		goto out_free;
+	goto out_unlock;
+
+out_free:
+	kho_unpreserve_free(kho_stress.fill_blob);
+	kho_stress.fill_blob = NULL;
+out_unlock:
+	mutex_unlock(&kho_stress.lock);
+	return err ? err : count;
+}
+
+static const struct file_operations kho_fdt_fill_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = kho_fdt_fill,
+	.llseek = noop_llseek,
+};
+
+static int kho_fdt_unfill(void)
+{
+	if (!kho_stress.fill_blob)
+		return -ENOENT;
+	/* every fill blob points to the same page: one node per call */
+	for (; kho_stress.fill_nr; kho_stress.fill_nr--)
+		kho_remove_subtree(kho_stress.fill_blob);
+	kho_unpreserve_free(kho_stress.fill_blob);
+	kho_stress.fill_blob = NULL;
+	return 0;
+}
+
 /* --- debugfs --------------------------------------------------------------- */
 
 static ssize_t kho_stress_cmd(struct file *file, const char __user *buf,
@@ -948,6 +1019,7 @@ static const struct {
 	{ "set_mutate", kho_set_mutate },
 	{ "stress", kho_stress_start },
 	{ "set_verify", kho_set_verify },
+	{ "fdt_unfill", kho_fdt_unfill },
 };
 
 /**
@@ -974,6 +1046,7 @@ void kho_test_stress_status(struct seq_file *m)
 	seq_printf(m, "in_restored=%lu\n", s->in_restored);
 	seq_printf(m, "in_restored_pages=%lu\n", s->in_restored_pages);
 	seq_printf(m, "in_bad=%lu\n", s->in_bad);
+	seq_printf(m, "fill_nr=%lu\n", s->fill_nr);
 	mutex_unlock(&s->lock);
 }
 
@@ -991,4 +1064,5 @@ void __init kho_test_stress_init(struct dentry *dir)
 		debugfs_create_file(kho_stress_cmds[i].name, 0200, dir,
 				    kho_stress_cmds[i].cmd,
 				    &kho_stress_cmd_fops);
+	debugfs_create_file("fdt_fill", 0200, dir, NULL, &kho_fdt_fill_fops);
 }
