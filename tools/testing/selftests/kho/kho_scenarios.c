@@ -1248,6 +1248,84 @@ static void scenario_kho_stress(void)
 	pass_final_set();
 }
 
+/* Add a blob named @name with fdt_fill; 0 or -errno. */
+static int fdt_fill(const char *name)
+{
+	return write_text(TEST_DEBUGFS "/fdt_fill", name);
+}
+
+/* The name of the @n-th fill blob, @len characters long; false if none. */
+static bool fill_name(char *buf, int len, unsigned int n)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	char tmp[16];
+	int i = 0, j;
+
+	do {
+		tmp[i++] = digits[n % 36];
+		n /= 36;
+	} while (n && i < (int)sizeof(tmp));
+	if (i > len)
+		return false;
+	for (j = 0; j < len - i; j++)
+		buf[j] = 'n';
+	while (i)
+		buf[j++] = tmp[--i];
+	buf[j] = '\0';
+	return true;
+}
+
+/* A full root FDT refuses more blobs with -ENOSPC and stays as it was. */
+static void scenario_kho_fdt_full(void)
+{
+	struct kho_state *start = malloc(sizeof(*start));
+	struct kho_state *before = malloc(sizeof(*before));
+	struct kho_state *after = malloc(sizeof(*after));
+	int len, ret, added = 0, nospc = 0, other = 0, changed = 0;
+	unsigned int n = 0;
+	char name[32];
+	bool ok;
+
+	if (!kho_ready() || !start || !before || !after)
+		return;
+	check(state_read(start), "state_start", "kho/out unreadable");
+	/* long names first, then shorter ones fill what they left */
+	for (len = 24; len > 0; len--) {
+		for (;;) {
+			if (!fill_name(name, len, n++))
+				break;
+			state_read(before);
+			ret = fdt_fill(name);
+			if (!ret) {
+				added++;
+				continue;
+			}
+			nospc += ret == -ENOSPC;
+			other += ret != -ENOSPC;
+			if (!state_read(after) || !state_equal(before, after))
+				changed++;
+			break;
+		}
+	}
+	check(added > 10 && nospc > 0 && !other, "fdt_full",
+	      "%d blobs added, %d -ENOSPC, %d other errors", added, nospc,
+	      other);
+	check(!changed, "fdt_full_unchanged",
+	      "%d of %d failed calls changed the tracker or the FDT", changed,
+	      nospc + other);
+	ret = test_cmd("fdt_unfill");
+	ok = !ret && state_read(after) && state_equal(start, after);
+	check(ok, "fdt_unfill_restores",
+	      "fdt_unfill: %s; FDT %ld bytes, tracker %s, at start %s",
+	      strerror(-ret), after->fdt_len, tracker_str(&after->tracker),
+	      tracker_str(&start->tracker));
+	diag("fdt-full: %d blobs fit, %d calls refused with -ENOSPC", added,
+	     nospc);
+	free(start);
+	free(before);
+	free(after);
+}
+
 /* Negative control: never kexec, never finish. The runner must fail it. */
 static void scenario_hang(void)
 {
@@ -1286,6 +1364,7 @@ static const struct scenario scenarios[] = {
 	{ "kho-churn", scenario_kho_churn },
 	{ "kho-unload", scenario_kho_unload },
 	{ "kho-stress", scenario_kho_stress },
+	{ "kho-fdt-full", scenario_kho_fdt_full },
 	{ "hang", scenario_hang },
 	{ "crash", scenario_crash },
 };
