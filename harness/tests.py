@@ -140,6 +140,10 @@ TESTS = [
      'smp': 4, 'append': KHO_ON,
      'doc': 'a thread per CPU preserves/unpreserves own and shared items '
             'for 2 s; gen 2 restores exactly what was left'},
+    {'name': 'kho-fdt-full', 'scenario': 'kho-fdt-full', 'gens': 1,
+     'append': KHO_ON,
+     'doc': 'kho_add_subtree() until the root FDT is full: -ENOSPC, each '
+            'refusal leaves out/fdt byte-identical, removing all restores it'},
     {'name': 'kho-fault-inject', 'scenario': 'kho-fault-inject', 'gens': 1,
      'variant': 'debug', 'mem': '2G', 'timeout': 300,
      'append': KHO_ON + ['kho_scratch=64M,512M,128M'],
