@@ -16,7 +16,9 @@
  * fault_undo		undo the fault_* commands that succeeded.
  * fault_release	fault_undo, then free what fault_prepare allocated.
  * churn		preserve and unpreserve random folios and page ranges,
- *			churn_ops / 2 operations, leaving some preserved.
+ *			now and then a vmalloc area, a kho_alloc_preserve()
+ *			buffer and a blob, churn_ops / 2 operations, leaving
+ *			some preserved.
  * churn_done		the other half, then unpreserve and free everything.
  * set_build		allocate a set of folios and page ranges filled with
  *			pseudo-random data, preserve them and describe them in
@@ -25,7 +27,8 @@
  *			describe the new set.
  * stress		one kernel thread per online CPU preserves and
  *			unpreserves its own items and items shared by all
- *			threads for stress_ms milliseconds; the items left
+ *			threads, now and then its vmalloc area, buffer and
+ *			blob, for stress_ms milliseconds; the items left
  *			preserved become the set.
  * set_verify		restore the set the previous kernel described, check
  *			every byte, free it.
@@ -148,6 +151,26 @@ struct kho_stress_set {
 };
 
 /**
+ * struct kho_stress_extra - The other preservations a churn or thread mixes in.
+ * @vm: A vmalloc() area, preserved now and then.
+ * @vm_desc: Its descriptor while preserved.
+ * @vm_preserved: @vm is preserved.
+ * @mem: A kho_alloc_preserve() buffer, %NULL while there is none.
+ * @blob: A preserved page, added as a blob now and then.
+ * @blob_added: @blob is added with kho_add_subtree().
+ * @name: The name of the blob.
+ */
+struct kho_stress_extra {
+	void *vm;
+	struct kho_vmalloc vm_desc;
+	bool vm_preserved;
+	void *mem;
+	void *blob;
+	bool blob_added;
+	char name[24];
+};
+
+/**
  * struct kho_stress_thread - One stress thread.
  * @task: The thread.
  * @items: Its own items.
@@ -156,6 +179,7 @@ struct kho_stress_set {
  * @nr_shared: Number of shared items.
  * @busy: One bit per shared item, set while a thread works on it.
  * @rng: Its pseudo-random state.
+ * @extra: Its vmalloc area, buffer and blob.
  * @ops: Operations done.
  * @errors: Failed preserve calls.
  */
@@ -167,6 +191,7 @@ struct kho_stress_thread {
 	unsigned long nr_shared;
 	unsigned long *busy;
 	u64 rng;
+	struct kho_stress_extra extra;
 	unsigned long ops;
 	unsigned long errors;
 };
@@ -204,6 +229,7 @@ struct kho_fault_state {
  * @lock: Serializes the commands.
  * @fault: State of the fault_* commands.
  * @churn: Items of the churn.
+ * @churn_extra: Vmalloc area, buffer and blob of the churn.
  * @churn_rng: Pseudo-random state of the churn.
  * @churn_done: Operations of the churn done.
  * @churn_errors: Failed preserve calls in the churn.
@@ -226,6 +252,7 @@ struct kho_stress_state {
 	struct mutex lock;	/* serializes the commands */
 	struct kho_fault_state fault;
 	struct kho_stress_set churn;
+	struct kho_stress_extra churn_extra;
 	u64 churn_rng;
 	unsigned long churn_done;
 	unsigned long churn_errors;
@@ -467,6 +494,78 @@ static int kho_stress_set_publish(struct kho_stress_set *set)
 	return 0;
 }
 
+/* pages of the vmalloc area of a churn or a stress thread */
+#define KHO_EXTRA_VM_PAGES	19
+#define KHO_EXTRA_ALLOC_SIZE	(PAGE_SIZE + 1)
+
+static int kho_stress_extra_init(struct kho_stress_extra *x, const char *name)
+{
+	memset(x, 0, sizeof(*x));
+	strscpy(x->name, name);
+	x->vm = vmalloc(KHO_EXTRA_VM_PAGES << PAGE_SHIFT);
+	if (!x->vm)
+		return -ENOMEM;
+	x->blob = kho_alloc_preserve(PAGE_SIZE);
+	if (IS_ERR(x->blob)) {
+		vfree(x->vm);
+		return PTR_ERR(x->blob);
+	}
+	return 0;
+}
+
+/* Preserve or unpreserve one of the area, the buffer and the blob. */
+static int kho_stress_extra_toggle(struct kho_stress_extra *x, u64 r)
+{
+	void *mem;
+	int err;
+
+	switch (r % 3) {
+	case 0:
+		if (x->vm_preserved) {
+			kho_unpreserve_vmalloc(&x->vm_desc);
+			x->vm_preserved = false;
+			return 0;
+		}
+		err = kho_preserve_vmalloc(x->vm, &x->vm_desc);
+		x->vm_preserved = !err;
+		return err;
+	case 1:
+		if (x->mem) {
+			kho_unpreserve_free(x->mem);
+			x->mem = NULL;
+			return 0;
+		}
+		mem = kho_alloc_preserve(KHO_EXTRA_ALLOC_SIZE);
+		if (IS_ERR(mem))
+			return PTR_ERR(mem);
+		x->mem = mem;
+		return 0;
+	default:
+		if (x->blob_added) {
+			kho_remove_subtree(x->blob);
+			x->blob_added = false;
+			return 0;
+		}
+		err = kho_add_subtree(x->name, x->blob, PAGE_SIZE);
+		x->blob_added = !err;
+		return err;
+	}
+}
+
+static void kho_stress_extra_fini(struct kho_stress_extra *x)
+{
+	if (!x->vm)
+		return;
+	if (x->blob_added)
+		kho_remove_subtree(x->blob);
+	kho_unpreserve_free(x->blob);
+	kho_unpreserve_free(x->mem);
+	if (x->vm_preserved)
+		kho_unpreserve_vmalloc(&x->vm_desc);
+	vfree(x->vm);
+	memset(x, 0, sizeof(*x));
+}
+
 /* --- fault_* --------------------------------------------------------------- */
 
 static void kho_fault_release(void);
@@ -633,10 +732,18 @@ static void kho_churn_run(unsigned long ops)
 		preserved += set->items[i].preserved;
 
 	for (i = 0; i < ops; i++) {
+		u64 r = kho_stress_next(&kho_stress.churn_rng);
 		struct kho_stress_item *item;
 
-		item = &set->items[kho_stress_next(&kho_stress.churn_rng) %
-				   set->nr];
+		/* one in 32 goes to the vmalloc area, buffer or blob */
+		if (!(r % 32)) {
+			if (kho_stress_extra_toggle(&kho_stress.churn_extra,
+						    r >> 5))
+				kho_stress.churn_errors++;
+			cond_resched();
+			continue;
+		}
+		item = &set->items[(r >> 5) % set->nr];
 		if (item->preserved) {
 			kho_stress_item_unpreserve(item);
 			preserved--;
@@ -659,10 +766,15 @@ static int kho_churn(void)
 	if (kho_stress.churn.nr)
 		return -EBUSY;
 	kho_stress.churn_rng = kho_stress_seed();
-	err = kho_stress_set_grow(&kho_stress.churn, KHO_CHURN_ITEMS,
-				  &kho_stress.churn_rng, false);
+	err = kho_stress_extra_init(&kho_stress.churn_extra, "kho-test-churn");
 	if (err)
 		return err;
+	err = kho_stress_set_grow(&kho_stress.churn, KHO_CHURN_ITEMS,
+				  &kho_stress.churn_rng, false);
+	if (err) {
+		kho_stress_extra_fini(&kho_stress.churn_extra);
+		return err;
+	}
 	kho_churn_run(churn_ops / 2);
 	return 0;
 }
@@ -673,6 +785,7 @@ static int kho_churn_done(void)
 		return -ENOENT;
 	kho_churn_run(churn_ops - churn_ops / 2);
 	kho_stress_set_destroy(&kho_stress.churn);
+	kho_stress_extra_fini(&kho_stress.churn_extra);
 	return kho_stress.churn_errors ? -EIO : 0;
 }
 
@@ -738,8 +851,12 @@ static int kho_stress_thread_fn(void *arg)
 		u64 r = kho_stress_next(&t->rng);
 		unsigned long idx;
 
-		/* a quarter of the operations go to the shared items */
-		if (r & 3) {
+		/* a few go to the vmalloc area, buffer and blob */
+		if (!(r % 64)) {
+			if (kho_stress_extra_toggle(&t->extra, r >> 6))
+				t->errors++;
+		/* a quarter of the rest to the shared items */
+		} else if (r & 3) {
 			idx = (r >> 2) % t->nr_own;
 			if (kho_stress_item_toggle(&t->items[idx]))
 				t->errors++;
@@ -768,6 +885,7 @@ static int kho_stress_run(struct kho_stress_set *set,
 	struct kho_stress_item *shared = &set->items[nr *
 						     KHO_STRESS_THREAD_ITEMS];
 	unsigned int i = 0, cpu, started;
+	char name[24];
 	int err = 0;
 
 	for_each_online_cpu(cpu) {
@@ -781,10 +899,15 @@ static int kho_stress_run(struct kho_stress_set *set,
 		t->nr_shared = KHO_STRESS_SHARED_ITEMS;
 		t->busy = busy;
 		t->rng = kho_stress_seed();
+		snprintf(name, sizeof(name), "kho-test-stress-%u", i);
+		err = kho_stress_extra_init(&t->extra, name);
+		if (err)
+			break;
 		t->task = kthread_create_on_cpu(kho_stress_thread_fn, t, cpu,
 						"kho_stress/%u");
 		if (IS_ERR(t->task)) {
 			err = PTR_ERR(t->task);
+			kho_stress_extra_fini(&t->extra);
 			break;
 		}
 		get_task_struct(t->task);
@@ -800,6 +923,8 @@ static int kho_stress_run(struct kho_stress_set *set,
 	for (i = 0; i < started; i++) {
 		kthread_stop(threads[i].task);
 		put_task_struct(threads[i].task);
+		/* not part of the set handed over */
+		kho_stress_extra_fini(&threads[i].extra);
 		kho_stress.stress_ops += threads[i].ops;
 		kho_stress.stress_errors += threads[i].errors;
 	}
