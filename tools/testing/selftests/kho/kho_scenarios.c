@@ -1134,15 +1134,18 @@ static void scenario_kho_fault_inject(void)
 	free(end);
 }
 
-/* 100k preserve/unpreserve operations leave the tracker as it was. */
+/* 100k preserve/unpreserve operations leave the tracker and FDT as they were. */
 static void scenario_kho_churn(void)
 {
+	unsigned long long fdt0, fdt2;
 	struct tracker t0, t1, t2;
+	long len0, len2;
 	int ret;
 
 	if (!kho_ready())
 		return;
 	check(tracker_read(&t0), "tracker", "kho/out/tracker unreadable");
+	fdt0 = file_hash(KHO_DEBUGFS "/out/fdt", &len0);
 	ret = test_cmd("churn");
 	check(!ret, "churn", "test_kho churn: %s", strerror(-ret));
 	tracker_read(&t1);
@@ -1155,6 +1158,10 @@ static void scenario_kho_churn(void)
 	      "churn_done: %s, %ld operations, %ld errors", strerror(-ret),
 	      test_status("churn_done"), test_status("churn_errors"));
 	tracker_read(&t2);
+	fdt2 = file_hash(KHO_DEBUGFS "/out/fdt", &len2);
+	check(fdt0 && fdt0 == fdt2 && len0 == len2, "fdt_back",
+	      "out/fdt hash %llx (%ld bytes), at start %llx (%ld bytes)", fdt2,
+	      len2, fdt0, len0);
 	check(tracker_equal(&t0, &t2), "tracker_back",
 	      "after churn %s, at start %s",
 	      tracker_str(&t2), tracker_str(&t0));
