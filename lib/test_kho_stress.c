@@ -452,7 +452,7 @@ static void kho_stress_set_compact(struct kho_stress_set *set)
 	set->nr = n;
 }
 
-/* Describe the preserved items of @set in a new blob, replacing the old. */
+/* Describe the preserved items of @set in a new blob instead of the old. */
 static int kho_stress_set_publish(struct kho_stress_set *set)
 {
 	struct kho_stress_blob *blob;
