@@ -1255,8 +1255,8 @@ static void scenario_kho_stress(void)
 	pass_final_set();
 }
 
-/* Add a blob named @name with fdt_fill; 0 or -errno. */
-static int fdt_fill(const char *name)
+/* Add a blob named @name with test_kho's fdt_fill; 0 or -errno. */
+static int add_fill_blob(const char *name)
 {
 	return write_text(TEST_DEBUGFS "/fdt_fill", name);
 }
@@ -1302,7 +1302,7 @@ static void scenario_kho_fdt_full(void)
 			if (!fill_name(name, len, n++))
 				break;
 			state_read(before);
-			ret = fdt_fill(name);
+			ret = add_fill_blob(name);
 			if (!ret) {
 				added++;
 				continue;
