@@ -845,10 +845,43 @@ static void kho_test_errors_pages(struct page *page)
 	KHO_TEST_CHECK(!kho_restore_pages(phys, 0));
 }
 
+static bool kho_test_is_preserved(unsigned long pfn, unsigned int order)
+{
+	bool set;
+
+	mutex_lock(&kho_out.tree.lock);
+	set = __kho_radix_page_is_set(&kho_out.tree, pfn, order);
+	mutex_unlock(&kho_out.tree.lock);
+	return set;
+}
+
+/*
+ * Preserving a block twice fails with -EEXIST, and a range that fails
+ * half way removes only its own blocks: here [pfn, pfn + 3) adds an
+ * order 1 block, then finds the order 0 block at pfn + 2 preserved.
+ */
+static void kho_test_errors_twice(struct page *pages)
+{
+	unsigned long pfn = page_to_pfn(pages);
+	struct folio *third = page_folio(pages + 2);
+	int err = kho_preserve_folio(third);
+
+	KHO_TEST_CHECK(!err);
+	if (err)
+		return;
+	KHO_TEST_CHECK(kho_preserve_folio(third) == -EEXIST);
+	KHO_TEST_CHECK(kho_preserve_pages(pages, 3) == -EEXIST);
+	KHO_TEST_CHECK(!kho_test_is_preserved(pfn, 1));
+	KHO_TEST_CHECK(kho_test_is_preserved(pfn + 2, 0));
+	kho_unpreserve_folio(third);
+	KHO_TEST_CHECK(!kho_test_is_preserved(pfn + 2, 0));
+}
+
 static int kho_test_errors(void)
 {
 	unsigned long failed = kho_test_api.checks_failed;
 	struct page *page;
+	unsigned int i;
 
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
@@ -858,6 +891,15 @@ static int kho_test_errors(void)
 	kho_test_errors_subtree();
 	kho_test_errors_pages(page);
 	__free_page(page);
+
+	/* four naturally aligned pages, each with its own reference */
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	if (!page)
+		return -ENOMEM;
+	split_page(page, 2);
+	kho_test_errors_twice(page);
+	for (i = 0; i < 4; i++)
+		__free_page(page + i);
 	return kho_test_api.checks_failed != failed ? -EIO : 0;
 }
 

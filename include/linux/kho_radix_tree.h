@@ -104,6 +104,8 @@ void kho_radix_tree_destroy(struct kho_radix_tree *tree);
 int kho_radix_add_key(struct kho_radix_tree *tree, u64 key);
 int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 		       unsigned int order);
+int kho_radix_add_page_excl(struct kho_radix_tree *tree, unsigned long pfn,
+			    unsigned int order);
 void __kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 			  unsigned int order);
 void kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
@@ -134,6 +136,13 @@ static inline int kho_radix_tree_init(struct kho_radix_tree *tree)
 static inline void kho_radix_tree_destroy(struct kho_radix_tree *tree) { }
 
 static inline int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_radix_add_page_excl(struct kho_radix_tree *tree,
+					  unsigned long pfn,
+					  unsigned int order)
 {
 	return -EOPNOTSUPP;
 }

@@ -656,7 +656,8 @@ EXPORT_SYMBOL_GPL(is_kho_boot);
  *
  * Context: Process context, may sleep.
  * Return: 0 on success, -EINVAL if the folio lies in scratch memory,
- * -EOPNOTSUPP if KHO is off, -ENOMEM if the tree cannot grow.
+ * -EEXIST if it is preserved already, -EOPNOTSUPP if KHO is off, -ENOMEM
+ * if the tree cannot grow.  Nothing changes on failure.
  */
 int kho_preserve_folio(struct folio *folio)
 {
@@ -667,7 +668,7 @@ int kho_preserve_folio(struct folio *folio)
 	if (kho_overlaps_scratch(PFN_PHYS(pfn), folio_size(folio)))
 		return -EINVAL;
 	kho_debug_check_preserve(&kho_out.tree, pfn, folio_order(folio));
-	return kho_radix_add_page(&kho_out.tree, pfn, folio_order(folio));
+	return kho_radix_add_page_excl(&kho_out.tree, pfn, folio_order(folio));
 }
 EXPORT_SYMBOL_GPL(kho_preserve_folio);
 
@@ -726,7 +727,9 @@ static void kho_del_blocks(unsigned long pfn, unsigned long end,
  *
  * Context: Process context, may sleep.
  * Return: 0 on success, -EINVAL if the range is empty or overlaps scratch
- * memory, -EOPNOTSUPP if KHO is off, -ENOMEM if the tree cannot grow.
+ * memory, -EEXIST if one of its blocks is preserved already, -EOPNOTSUPP
+ * if KHO is off, -ENOMEM if the tree cannot grow.  Nothing changes on
+ * failure.
  */
 int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 {
@@ -745,7 +748,8 @@ int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 	for (pfn = start; pfn < end; pfn += 1UL << order) {
 		order = kho_block_order(pfn, end);
 		kho_debug_check_preserve(&kho_out.tree, pfn, order);
-		err = kho_radix_add_page(&kho_out.tree, pfn, order);
+		/* exclusive: the undo below must only remove our own blocks */
+		err = kho_radix_add_page_excl(&kho_out.tree, pfn, order);
 		if (err)
 			goto err_del_blocks;
 	}

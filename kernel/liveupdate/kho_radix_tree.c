@@ -190,8 +190,9 @@ static void kho_radix_free_spares(struct kho_radix_spares *spares)
 /*
  * Set the bit of @key, creating the missing nodes on its path from
  * @spares.  The caller holds the lock and made sure @spares has enough.
+ * Returns false if the bit was set already: then nothing changed.
  */
-static void kho_radix_insert(struct kho_radix_node *root, u64 key,
+static bool kho_radix_insert(struct kho_radix_node *root, u64 key,
 			     struct kho_radix_spares *spares)
 {
 	struct kho_radix_node *table;
@@ -209,32 +210,17 @@ static void kho_radix_insert(struct kho_radix_node *root, u64 key,
 	}
 
 	leaf = node;
-	__set_bit(kho_radix_leaf_bit(key), leaf->bitmap);
+	return !__test_and_set_bit(kho_radix_leaf_bit(key), leaf->bitmap);
 }
 
-/**
- * kho_radix_add_key - Record a key in a tree, whatever block it stands for.
- * @tree: The tree.
- * @key: The key; its order bit must be in 1..%KHO_ORDER_0_LOG2.
- *
- * The tracker's own way in, and the way for tests to forge a tree that no
- * caller of kho_radix_add_page() could make, e.g. with an order above
- * %MAX_PAGE_ORDER.  Recording a key twice is not an error.  Missing nodes
- * are allocated with the lock dropped; on failure the tree is left as it
- * was.
- *
- * Context: Process context.  Takes and releases @tree->lock; may sleep.
- * Return: 0 on success, -EINVAL for a bad @key, -ENOMEM if a node could
- * not be allocated.
- */
-int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
+/* Record @key; -EEXIST if it was recorded already and @excl is set. */
+static int __kho_radix_add_key(struct kho_radix_tree *tree, u64 key,
+			       bool excl)
 {
 	struct kho_radix_spares spares = { .nr = 0 };
 	unsigned int missing;
-	int err = 0;
-
-	if (!kho_radix_key_valid(key))
-		return -EINVAL;
+	bool added;
+	int err;
 
 	/*
 	 * A deletion may free nodes while the lock is dropped, so count
@@ -250,12 +236,34 @@ int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
 			goto free_spares;
 		mutex_lock(&tree->lock);
 	}
-	kho_radix_insert(tree->root, key, &spares);
+	added = kho_radix_insert(tree->root, key, &spares);
 	mutex_unlock(&tree->lock);
+	err = !added && excl ? -EEXIST : 0;
 
 free_spares:
 	kho_radix_free_spares(&spares);
 	return err;
+}
+
+/**
+ * kho_radix_add_key - Record a key in a tree, whatever block it stands for.
+ * @tree: The tree.
+ * @key: The key; its order bit must be in 1..%KHO_ORDER_0_LOG2.
+ *
+ * The way for tests to forge a tree that no caller of kho_radix_add_page()
+ * could make, e.g. with an order above %MAX_PAGE_ORDER.  Recording a key
+ * twice is not an error.  Missing nodes are allocated with the lock
+ * dropped; on failure the tree is left as it was.
+ *
+ * Context: Process context.  Takes and releases @tree->lock; may sleep.
+ * Return: 0 on success, -EINVAL for a bad @key, -ENOMEM if a node could
+ * not be allocated.
+ */
+int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
+{
+	if (!kho_radix_key_valid(key))
+		return -EINVAL;
+	return __kho_radix_add_key(tree, key, false);
 }
 EXPORT_SYMBOL_GPL(kho_radix_add_key);
 
@@ -280,9 +288,35 @@ int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 	err = kho_radix_check_block(pfn, order);
 	if (err)
 		return err;
-	return kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order));
+	return __kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order), false);
 }
 EXPORT_SYMBOL_GPL(kho_radix_add_page);
+
+/**
+ * kho_radix_add_page_excl - Record a block that is not recorded yet.
+ * @tree: The tree.
+ * @pfn: First page frame of the block, aligned to 2^@order.
+ * @order: The block spans 2^@order pages, at most %MAX_PAGE_ORDER.
+ *
+ * Like kho_radix_add_page(), but a block recorded already is an error, so
+ * that a caller undoing its own insertions never deletes someone else's.
+ *
+ * Context: Process context.  Takes and releases @tree->lock; may sleep.
+ * Return: 0 on success, -EEXIST if the block is recorded already, -EINVAL
+ * for a bad @order or a misaligned or too large @pfn, -ENOMEM if a node
+ * could not be allocated.  The tree changes only on success.
+ */
+int kho_radix_add_page_excl(struct kho_radix_tree *tree, unsigned long pfn,
+			    unsigned int order)
+{
+	int err;
+
+	err = kho_radix_check_block(pfn, order);
+	if (err)
+		return err;
+	return __kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order), true);
+}
+EXPORT_SYMBOL_GPL(kho_radix_add_page_excl);
 
 /*
  * Free @node (the leaf, then its tables upwards) while it is empty and
