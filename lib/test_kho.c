@@ -710,12 +710,15 @@ static void kho_test_reserve_mem_show(struct seq_file *m)
 static ssize_t kho_test_run(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
-	int (*cmd)(void) = file->private_data;
-	int err;
+	struct kho_test_cmd *cmd = file->private_data;
+	int err = -EBUSY;
 
-	mutex_lock(&kho_test.lock);
-	err = cmd();
-	mutex_unlock(&kho_test.lock);
+	mutex_lock(cmd->lock);
+	if (!cmd->done) {
+		err = cmd->run();
+		cmd->done = cmd->once;
+	}
+	mutex_unlock(cmd->lock);
 	return err ? err : count;
 }
 
@@ -725,6 +728,24 @@ static const struct file_operations kho_test_cmd_fops = {
 	.write = kho_test_run,
 	.llseek = noop_llseek,
 };
+
+/**
+ * kho_test_add_cmds - Add command files to test_kho/.
+ * @dir: The test_kho debugfs directory.
+ * @cmds: The commands; they must live as long as the files.
+ * @nr: Number of commands.
+ *
+ * Context: Process context, during boot.
+ */
+void __init kho_test_add_cmds(struct dentry *dir, struct kho_test_cmd *cmds,
+			      unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		debugfs_create_file(cmds[i].name, 0200, dir, &cmds[i],
+				    &kho_test_cmd_fops);
+}
 
 static ssize_t kho_test_corrupt_write(struct file *file,
 				      const char __user *buf, size_t count,
@@ -770,25 +791,23 @@ static int kho_test_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kho_test_status);
 
+static struct kho_test_cmd kho_test_cmds[] = {
+	{ "preserve", kho_test_preserve, &kho_test.lock },
+	{ "verify", kho_test_verify, &kho_test.lock },
+	{ "free", kho_test_free, &kho_test.lock },
+	{ "preserve_scratch", kho_test_preserve_scratch, &kho_test.lock },
+	{ "metadata_bad_version", kho_test_metadata_bad_version,
+	  &kho_test.lock },
+	{ "metadata_short", kho_test_metadata_short, &kho_test.lock },
+	{ "reserve_mem_fill", kho_test_reserve_mem_fill, &kho_test.lock },
+};
+
 static int __init kho_test_init(void)
 {
 	struct dentry *dir;
 
 	dir = debugfs_create_dir("test_kho", NULL);
-	debugfs_create_file("preserve", 0200, dir, kho_test_preserve,
-			    &kho_test_cmd_fops);
-	debugfs_create_file("verify", 0200, dir, kho_test_verify,
-			    &kho_test_cmd_fops);
-	debugfs_create_file("free", 0200, dir, kho_test_free,
-			    &kho_test_cmd_fops);
-	debugfs_create_file("preserve_scratch", 0200, dir,
-			    kho_test_preserve_scratch, &kho_test_cmd_fops);
-	debugfs_create_file("metadata_bad_version", 0200, dir,
-			    kho_test_metadata_bad_version, &kho_test_cmd_fops);
-	debugfs_create_file("metadata_short", 0200, dir,
-			    kho_test_metadata_short, &kho_test_cmd_fops);
-	debugfs_create_file("reserve_mem_fill", 0200, dir,
-			    kho_test_reserve_mem_fill, &kho_test_cmd_fops);
+	kho_test_add_cmds(dir, kho_test_cmds, ARRAY_SIZE(kho_test_cmds));
 	debugfs_create_file("corrupt", 0200, dir, NULL,
 			    &kho_test_corrupt_fops);
 	debugfs_create_file("status", 0400, dir, NULL,

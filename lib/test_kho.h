@@ -1,14 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The parts of the Kexec HandOver test module: lib/test_kho.c holds the
- * data set carried along kexec chains, lib/test_kho_api.c the tests of
- * single API areas.
+ * data set carried along kexec chains and the command files,
+ * lib/test_kho_api.c the tests of single API areas, lib/test_kho_stress.c
+ * the run-time robustness tests.
  */
 #ifndef _LIB_TEST_KHO_H
 #define _LIB_TEST_KHO_H
 
+#include <linux/types.h>
+
 struct dentry;
+struct mutex;
 struct seq_file;
+
+/**
+ * struct kho_test_cmd - A file in test_kho/ that runs a command when written.
+ * @name: Name of the file.
+ * @run: The command; its error, if any, is what the write returns.
+ * @lock: Held while @run runs.
+ * @once: Run @run only once; later writes fail with -EBUSY.
+ * @done: Set once a @once command has run.
+ */
+struct kho_test_cmd {
+	const char *name;
+	int (*run)(void);
+	struct mutex *lock;	/* protects what @run works on */
+	bool once;
+	bool done;
+};
+
+void kho_test_add_cmds(struct dentry *dir, struct kho_test_cmd *cmds,
+		       unsigned int nr);
 
 void kho_test_api_init(struct dentry *dir);
 void kho_test_api_status(struct seq_file *m);

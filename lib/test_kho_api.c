@@ -126,7 +126,6 @@ struct kho_test_range {
 /**
  * struct kho_test_api - Results of the commands, see the "status" file.
  * @lock: Serializes the commands.
- * @done: Commands that ran in this boot, one bit each.
  * @vm_preserved: vmalloc areas preserved.
  * @vm_huge: The preserved huge area is mapped with huge pages.
  * @vm_restored: vmalloc areas restored.
@@ -153,7 +152,6 @@ struct kho_test_range {
  */
 struct kho_test_api {
 	struct mutex lock;	/* serializes the commands */
-	unsigned long done;
 	unsigned long vm_preserved;
 	unsigned long vm_huge;
 	unsigned long vm_restored;
@@ -905,37 +903,18 @@ static int kho_test_errors(void)
 
 /* --- debugfs ------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	int (*run)(void);
-} kho_test_api_cmds[] = {
-	{ "vmalloc_preserve", kho_test_vm_preserve },
-	{ "vmalloc_verify", kho_test_vm_verify },
-	{ "numa_preserve", kho_test_numa_preserve },
-	{ "numa_verify", kho_test_numa_verify },
-	{ "v2_preserve", kho_test_v2_preserve },
-	{ "v2_verify", kho_test_v2_verify },
-	{ "api_errors", kho_test_errors },
-};
+/* Each command runs once per boot: they set up or check one-shot state. */
+#define KHO_TEST_API_CMD(_name, _run)					\
+	{ .name = _name, .run = _run, .lock = &kho_test_api.lock, .once = true }
 
-static ssize_t kho_test_api_run(struct file *file, const char __user *buf,
-				size_t count, loff_t *ppos)
-{
-	unsigned long idx = (unsigned long)file->private_data;
-	int err = -EBUSY;
-
-	mutex_lock(&kho_test_api.lock);
-	if (!__test_and_set_bit(idx, &kho_test_api.done))
-		err = kho_test_api_cmds[idx].run();
-	mutex_unlock(&kho_test_api.lock);
-	return err ? err : count;
-}
-
-static const struct file_operations kho_test_api_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = kho_test_api_run,
-	.llseek = noop_llseek,
+static struct kho_test_cmd kho_test_api_cmds[] = {
+	KHO_TEST_API_CMD("vmalloc_preserve", kho_test_vm_preserve),
+	KHO_TEST_API_CMD("vmalloc_verify", kho_test_vm_verify),
+	KHO_TEST_API_CMD("numa_preserve", kho_test_numa_preserve),
+	KHO_TEST_API_CMD("numa_verify", kho_test_numa_verify),
+	KHO_TEST_API_CMD("v2_preserve", kho_test_v2_preserve),
+	KHO_TEST_API_CMD("v2_verify", kho_test_v2_verify),
+	KHO_TEST_API_CMD("api_errors", kho_test_errors),
 };
 
 /**
@@ -979,9 +958,6 @@ void kho_test_api_status(struct seq_file *m)
  */
 void __init kho_test_api_init(struct dentry *dir)
 {
-	unsigned long i;
-
-	for (i = 0; i < ARRAY_SIZE(kho_test_api_cmds); i++)
-		debugfs_create_file(kho_test_api_cmds[i].name, 0200, dir,
-				    (void *)i, &kho_test_api_fops);
+	kho_test_add_cmds(dir, kho_test_api_cmds,
+			  ARRAY_SIZE(kho_test_api_cmds));
 }

@@ -1106,45 +1106,26 @@ static int kho_fdt_unfill(void)
 
 /* --- debugfs --------------------------------------------------------------- */
 
-static ssize_t kho_stress_cmd(struct file *file, const char __user *buf,
-			      size_t count, loff_t *ppos)
-{
-	int (*cmd)(void) = file->private_data;
-	int err;
+#define KHO_STRESS_CMD(_name, _run)					\
+	{ .name = _name, .run = _run, .lock = &kho_stress.lock }
 
-	mutex_lock(&kho_stress.lock);
-	err = cmd();
-	mutex_unlock(&kho_stress.lock);
-	return err ? err : count;
-}
-
-static const struct file_operations kho_stress_cmd_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = kho_stress_cmd,
-	.llseek = noop_llseek,
-};
-
-static const struct {
-	const char *name;
-	int (*cmd)(void);
-} kho_stress_cmds[] = {
-	{ "fault_prepare", kho_fault_prepare },
-	{ "fault_folio", kho_fault_folio },
-	{ "fault_pages", kho_fault_pages },
-	{ "fault_alloc", kho_fault_alloc },
-	{ "fault_vmalloc", kho_fault_vmalloc },
-	{ "fault_vmalloc_huge", kho_fault_vmalloc_huge },
-	{ "fault_subtree", kho_fault_subtree },
-	{ "fault_undo", kho_fault_undo_cmd },
-	{ "fault_release", kho_fault_release_cmd },
-	{ "churn", kho_churn },
-	{ "churn_done", kho_churn_done },
-	{ "set_build", kho_set_build },
-	{ "set_mutate", kho_set_mutate },
-	{ "stress", kho_stress_start },
-	{ "set_verify", kho_set_verify },
-	{ "fdt_unfill", kho_fdt_unfill },
+static struct kho_test_cmd kho_stress_cmds[] = {
+	KHO_STRESS_CMD("fault_prepare", kho_fault_prepare),
+	KHO_STRESS_CMD("fault_folio", kho_fault_folio),
+	KHO_STRESS_CMD("fault_pages", kho_fault_pages),
+	KHO_STRESS_CMD("fault_alloc", kho_fault_alloc),
+	KHO_STRESS_CMD("fault_vmalloc", kho_fault_vmalloc),
+	KHO_STRESS_CMD("fault_vmalloc_huge", kho_fault_vmalloc_huge),
+	KHO_STRESS_CMD("fault_subtree", kho_fault_subtree),
+	KHO_STRESS_CMD("fault_undo", kho_fault_undo_cmd),
+	KHO_STRESS_CMD("fault_release", kho_fault_release_cmd),
+	KHO_STRESS_CMD("churn", kho_churn),
+	KHO_STRESS_CMD("churn_done", kho_churn_done),
+	KHO_STRESS_CMD("set_build", kho_set_build),
+	KHO_STRESS_CMD("set_mutate", kho_set_mutate),
+	KHO_STRESS_CMD("stress", kho_stress_start),
+	KHO_STRESS_CMD("set_verify", kho_set_verify),
+	KHO_STRESS_CMD("fdt_unfill", kho_fdt_unfill),
 };
 
 /**
@@ -1183,11 +1164,6 @@ void kho_test_stress_status(struct seq_file *m)
  */
 void __init kho_test_stress_init(struct dentry *dir)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kho_stress_cmds); i++)
-		debugfs_create_file(kho_stress_cmds[i].name, 0200, dir,
-				    kho_stress_cmds[i].cmd,
-				    &kho_stress_cmd_fops);
+	kho_test_add_cmds(dir, kho_stress_cmds, ARRAY_SIZE(kho_stress_cmds));
 	debugfs_create_file("fdt_fill", 0200, dir, NULL, &kho_fdt_fill_fops);
 }

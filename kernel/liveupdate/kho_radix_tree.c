@@ -267,6 +267,17 @@ int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
 }
 EXPORT_SYMBOL_GPL(kho_radix_add_key);
 
+static int kho_radix_add_block(struct kho_radix_tree *tree, unsigned long pfn,
+			       unsigned int order, bool excl)
+{
+	int err;
+
+	err = kho_radix_check_block(pfn, order);
+	if (err)
+		return err;
+	return __kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order), excl);
+}
+
 /**
  * kho_radix_add_page - Record a preserved block in a tree.
  * @tree: The tree.
@@ -283,12 +294,7 @@ EXPORT_SYMBOL_GPL(kho_radix_add_key);
 int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 		       unsigned int order)
 {
-	int err;
-
-	err = kho_radix_check_block(pfn, order);
-	if (err)
-		return err;
-	return __kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order), false);
+	return kho_radix_add_block(tree, pfn, order, false);
 }
 EXPORT_SYMBOL_GPL(kho_radix_add_page);
 
@@ -309,12 +315,7 @@ EXPORT_SYMBOL_GPL(kho_radix_add_page);
 int kho_radix_add_page_excl(struct kho_radix_tree *tree, unsigned long pfn,
 			    unsigned int order)
 {
-	int err;
-
-	err = kho_radix_check_block(pfn, order);
-	if (err)
-		return err;
-	return __kho_radix_add_key(tree, kho_radix_pfn_key(pfn, order), true);
+	return kho_radix_add_block(tree, pfn, order, true);
 }
 EXPORT_SYMBOL_GPL(kho_radix_add_page_excl);
 
