@@ -854,9 +854,10 @@ static bool kho_test_is_preserved(unsigned long pfn, unsigned int order)
 }
 
 /*
- * Preserving a block twice fails with -EEXIST, and a range that fails
- * half way removes only its own blocks: here [pfn, pfn + 3) adds an
- * order 1 block, then finds the order 0 block at pfn + 2 preserved.
+ * Preserving memory that is preserved already, as the same block or as
+ * part of another one, fails with -EEXIST; a range that fails half way
+ * removes only its own blocks: here [pfn, pfn + 3) adds an order 1 block,
+ * then finds the order 0 block at pfn + 2 preserved.
  */
 static void kho_test_errors_twice(struct page *pages)
 {
@@ -871,8 +872,21 @@ static void kho_test_errors_twice(struct page *pages)
 	KHO_TEST_CHECK(kho_preserve_pages(pages, 3) == -EEXIST);
 	KHO_TEST_CHECK(!kho_test_is_preserved(pfn, 1));
 	KHO_TEST_CHECK(kho_test_is_preserved(pfn + 2, 0));
+	/* an order 2 block around it, an order 1 block holding it */
+	KHO_TEST_CHECK(kho_preserve_pages(pages, 4) == -EEXIST);
+	KHO_TEST_CHECK(kho_preserve_pages(pages + 2, 2) == -EEXIST);
 	kho_unpreserve_folio(third);
 	KHO_TEST_CHECK(!kho_test_is_preserved(pfn + 2, 0));
+
+	/* and the other way round: a page inside a preserved order 1 block */
+	err = kho_preserve_pages(pages, 2);
+	KHO_TEST_CHECK(!err);
+	if (err)
+		return;
+	KHO_TEST_CHECK(kho_preserve_folio(page_folio(pages + 1)) == -EEXIST);
+	KHO_TEST_CHECK(kho_test_is_preserved(pfn, 1));
+	kho_unpreserve_pages(pages, 2);
+	KHO_TEST_CHECK(!kho_test_is_preserved(pfn, 1));
 }
 
 static int kho_test_errors(void)

@@ -656,8 +656,8 @@ EXPORT_SYMBOL_GPL(is_kho_boot);
  *
  * Context: Process context, may sleep.
  * Return: 0 on success, -EINVAL if the folio lies in scratch memory,
- * -EEXIST if it is preserved already, -EOPNOTSUPP if KHO is off, -ENOMEM
- * if the tree cannot grow.  Nothing changes on failure.
+ * -EEXIST if any of its memory is preserved already, -EOPNOTSUPP if KHO
+ * is off, -ENOMEM if the tree cannot grow.  Nothing changes on failure.
  */
 int kho_preserve_folio(struct folio *folio)
 {
@@ -727,7 +727,7 @@ static void kho_del_blocks(unsigned long pfn, unsigned long end,
  *
  * Context: Process context, may sleep.
  * Return: 0 on success, -EINVAL if the range is empty or overlaps scratch
- * memory, -EEXIST if one of its blocks is preserved already, -EOPNOTSUPP
+ * memory, -EEXIST if any of its memory is preserved already, -EOPNOTSUPP
  * if KHO is off, -ENOMEM if the tree cannot grow.  Nothing changes on
  * failure.
  */
@@ -748,7 +748,7 @@ int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 	for (pfn = start; pfn < end; pfn += 1UL << order) {
 		order = kho_block_order(pfn, end);
 		kho_debug_check_preserve(&kho_out.tree, pfn, order);
-		/* exclusive: the undo below must only remove our own blocks */
+		/* exclusive: the undo below only removes our own blocks */
 		err = kho_radix_add_page_excl(&kho_out.tree, pfn, order);
 		if (err)
 			goto err_del_blocks;

@@ -190,9 +190,8 @@ static void kho_radix_free_spares(struct kho_radix_spares *spares)
 /*
  * Set the bit of @key, creating the missing nodes on its path from
  * @spares.  The caller holds the lock and made sure @spares has enough.
- * Returns false if the bit was set already: then nothing changed.
  */
-static bool kho_radix_insert(struct kho_radix_node *root, u64 key,
+static void kho_radix_insert(struct kho_radix_node *root, u64 key,
 			     struct kho_radix_spares *spares)
 {
 	struct kho_radix_node *table;
@@ -210,17 +209,71 @@ static bool kho_radix_insert(struct kho_radix_node *root, u64 key,
 	}
 
 	leaf = node;
-	return !__test_and_set_bit(kho_radix_leaf_bit(key), leaf->bitmap);
+	__set_bit(kho_radix_leaf_bit(key), leaf->bitmap);
 }
 
-/* Record @key; -EEXIST if it was recorded already and @excl is set. */
+/* The leaf that holds @key, or %NULL. */
+static const struct kho_radix_leaf *
+kho_radix_find_leaf(const struct kho_radix_node *root, u64 key)
+{
+	const void *node = root;
+	unsigned int level;
+
+	for (level = KHO_RADIX_ROOT_LEVEL; level > 0 && node; level--)
+		node = kho_radix_child(node, kho_radix_slot(key, level));
+	return node;
+}
+
+/*
+ * Is a block of @order recorded inside the block (@pfn, @span)?  Their keys
+ * are 2^(@span - @order) consecutive bits aligned to their number, which is
+ * at most 2^MAX_PAGE_ORDER: they all lie in one leaf.
+ */
+static bool kho_radix_any_inside(const struct kho_radix_node *root,
+				 unsigned long pfn, unsigned int span,
+				 unsigned int order)
+{
+	u64 first = kho_radix_pfn_key(pfn, order);
+	unsigned int bit = kho_radix_leaf_bit(first);
+	unsigned int end = bit + (1U << (span - order));
+	const struct kho_radix_leaf *leaf = kho_radix_find_leaf(root, first);
+
+	return leaf && find_next_bit(leaf->bitmap, end, bit) < end;
+}
+
+/* Is the block (@pfn, @order), or a block overlapping it, recorded? */
+static bool kho_radix_overlaps(const struct kho_radix_node *root,
+			       unsigned long pfn, unsigned int order)
+{
+	unsigned long around;
+	unsigned int other;
+	bool found;
+
+	for (other = 0; other <= MAX_PAGE_ORDER; other++) {
+		around = round_down(pfn, 1UL << other);
+		if (other <= order)
+			found = kho_radix_any_inside(root, pfn, order, other);
+		else
+			found = kho_radix_root_has_block(root, around, other);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Record @key.  With @excl, the key stands for a valid block, and the call
+ * fails with -EEXIST if any recorded block overlaps it.
+ */
 static int __kho_radix_add_key(struct kho_radix_tree *tree, u64 key,
 			       bool excl)
 {
 	struct kho_radix_spares spares = { .nr = 0 };
-	unsigned int missing;
-	bool added;
+	unsigned int missing, order;
+	unsigned long pfn;
 	int err;
+
+	pfn = PHYS_PFN(kho_radix_decode_key(key, &order));
 
 	/*
 	 * A deletion may free nodes while the lock is dropped, so count
@@ -236,9 +289,10 @@ static int __kho_radix_add_key(struct kho_radix_tree *tree, u64 key,
 			goto free_spares;
 		mutex_lock(&tree->lock);
 	}
-	added = kho_radix_insert(tree->root, key, &spares);
+	err = excl && kho_radix_overlaps(tree->root, pfn, order) ? -EEXIST : 0;
+	if (!err)
+		kho_radix_insert(tree->root, key, &spares);
 	mutex_unlock(&tree->lock);
-	err = !added && excl ? -EEXIST : 0;
 
 free_spares:
 	kho_radix_free_spares(&spares);
@@ -304,13 +358,17 @@ EXPORT_SYMBOL_GPL(kho_radix_add_page);
  * @pfn: First page frame of the block, aligned to 2^@order.
  * @order: The block spans 2^@order pages, at most %MAX_PAGE_ORDER.
  *
- * Like kho_radix_add_page(), but a block recorded already is an error, so
- * that a caller undoing its own insertions never deletes someone else's.
+ * Like kho_radix_add_page(), but a block that is recorded already, or
+ * that overlaps a recorded block of another order, is an error: so that
+ * a caller undoing its own insertions never deletes someone else's, and
+ * so that the tree never holds overlapping blocks, which the next kernel
+ * would refuse.
  *
  * Context: Process context.  Takes and releases @tree->lock; may sleep.
- * Return: 0 on success, -EEXIST if the block is recorded already, -EINVAL
- * for a bad @order or a misaligned or too large @pfn, -ENOMEM if a node
- * could not be allocated.  The tree changes only on success.
+ * Return: 0 on success, -EEXIST if a recorded block overlaps the block or
+ * is the block, -EINVAL for a bad @order or a misaligned or too large
+ * @pfn, -ENOMEM if a node could not be allocated.  The tree changes only
+ * on success.
  */
 int kho_radix_add_page_excl(struct kho_radix_tree *tree, unsigned long pfn,
 			    unsigned int order)
@@ -411,18 +469,15 @@ EXPORT_SYMBOL_GPL(kho_radix_del_page);
 bool kho_radix_root_has_block(const struct kho_radix_node *root,
 			      unsigned long pfn, unsigned int order)
 {
-	const void *node = root;
-	unsigned int level;
+	const struct kho_radix_leaf *leaf;
 	u64 key;
 
 	if (kho_radix_check_block(pfn, order))
 		return false;
 
 	key = kho_radix_pfn_key(pfn, order);
-	for (level = KHO_RADIX_ROOT_LEVEL; level > 0 && node; level--)
-		node = kho_radix_child(node, kho_radix_slot(key, level));
-	return node && test_bit(kho_radix_leaf_bit(key),
-				((const struct kho_radix_leaf *)node)->bitmap);
+	leaf = kho_radix_find_leaf(root, key);
+	return leaf && test_bit(kho_radix_leaf_bit(key), leaf->bitmap);
 }
 EXPORT_SYMBOL_GPL(kho_radix_root_has_block);
 
