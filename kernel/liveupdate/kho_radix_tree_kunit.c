@@ -421,7 +421,6 @@ static void kho_radix_test_walk_invalid_key(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_keys, 0);
 }
 
-/* Deleting every key frees every node but the root. */
 /* The lookup finds exactly the blocks that were added. */
 static void kho_radix_test_is_set(struct kunit *test)
 {
@@ -446,6 +445,37 @@ static void kho_radix_test_is_set(struct kunit *test)
 	mutex_unlock(&tree->lock);
 }
 
+/*
+ * An exclusive insertion refuses the same block and any block overlapping
+ * one of another order, inside or around it, and changes nothing then.
+ */
+static void kho_radix_test_add_excl(struct kunit *test)
+{
+	struct kho_radix_test_ctx *ctx = test->priv;
+	struct kho_radix_tree *tree = &ctx->tree;
+	const u64 expected[] = {
+		kho_radix_encode_key(PFN_PHYS(0x400), 10),
+		kho_radix_encode_key(PFN_PHYS(0x2), 1),
+		kho_radix_encode_key(PFN_PHYS(0x4), 0),
+	};
+
+	KUNIT_ASSERT_EQ(test, kho_radix_add_page_excl(tree, 0x2, 1), 0);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x2, 1), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x3, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x0, 2), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x0, 10), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x4, 0), 0);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x400, 10), 0);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x7ff, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x600, 9), -EEXIST);
+	/* a neighbour of the order 10 block is fine */
+	KUNIT_EXPECT_EQ(test, kho_radix_add_page_excl(tree, 0x800, 0), 0);
+	kho_radix_del_page(tree, 0x800, 0);
+
+	kho_radix_test_expect_keys(test, expected, ARRAY_SIZE(expected));
+}
+
+/* Deleting every key frees every node but the root. */
 static void kho_radix_test_del_frees_nodes(struct kunit *test)
 {
 	struct kho_radix_test_ctx *ctx = test->priv;
@@ -718,6 +748,7 @@ static struct kunit_case kho_radix_test_cases[] = {
 	KUNIT_CASE(kho_radix_test_walk_stop),
 	KUNIT_CASE(kho_radix_test_walk_invalid_key),
 	KUNIT_CASE(kho_radix_test_is_set),
+	KUNIT_CASE(kho_radix_test_add_excl),
 	KUNIT_CASE(kho_radix_test_del_frees_nodes),
 	KUNIT_CASE(kho_radix_test_add_nomem),
 	KUNIT_CASE(kho_radix_test_add_races_del),
