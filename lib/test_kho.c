@@ -175,15 +175,6 @@ static struct kho_test_state kho_test = {
 	.lock = __MUTEX_INITIALIZER(kho_test.lock),
 };
 
-static u64 kho_test_next(u64 *state)
-{
-	/* xorshift64: fast, and plenty for telling data apart */
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return *state;
-}
-
 static u64 kho_test_item_seed(u64 generation, unsigned long idx)
 {
 	return ((seed + generation) * 0x9e3779b97f4a7c15ULL) ^ (idx << 1) ^ 1;
@@ -680,7 +671,7 @@ static u64 kho_test_reserve_mem_csum(const u64 *mem, phys_addr_t size)
 
 static int kho_test_reserve_mem_fill(void)
 {
-	u64 state = get_random_u64() | 1;
+	u64 state = kho_test_seed();
 	phys_addr_t phys, size;
 	size_t i;
 	u64 *mem;

@@ -8,6 +8,7 @@
 #ifndef _LIB_TEST_KHO_H
 #define _LIB_TEST_KHO_H
 
+#include <linux/random.h>
 #include <linux/types.h>
 
 struct dentry;
@@ -29,6 +30,21 @@ struct kho_test_cmd {
 	bool once;
 	bool done;
 };
+
+/* xorshift64: fast, and plenty for telling test data apart */
+static inline u64 kho_test_next(u64 *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/* A random seed for kho_test_next(), never 0, which it would keep. */
+static inline u64 kho_test_seed(void)
+{
+	return get_random_u64() | 1;
+}
 
 void kho_test_add_cmds(struct dentry *dir, struct kho_test_cmd *cmds,
 		       unsigned int nr);

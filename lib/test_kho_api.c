@@ -183,20 +183,6 @@ static struct kho_test_api kho_test_api = {
 
 /* --- data ------------------------------------------------------------- */
 
-static u64 kho_test_api_next(u64 *state)
-{
-	/* xorshift64 */
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return *state;
-}
-
-static u64 kho_test_api_seed(void)
-{
-	return get_random_u64() | 1;
-}
-
 static void kho_test_api_fill(void *mem, size_t size, u64 seed)
 {
 	u8 *p = mem;
@@ -205,7 +191,7 @@ static void kho_test_api_fill(void *mem, size_t size, u64 seed)
 	while (size) {
 		size_t n = min(size, sizeof(v));
 
-		v = kho_test_api_next(&seed);
+		v = kho_test_next(&seed);
 		memcpy(p, &v, n);
 		p += n;
 		size -= n;
@@ -223,7 +209,7 @@ static unsigned long kho_test_api_bad(const void *mem, size_t size, u64 seed)
 	while (size) {
 		size_t n = min(size, sizeof(v));
 
-		v = kho_test_api_next(&seed);
+		v = kho_test_next(&seed);
 		for (i = 0; i < n; i++)
 			bad += p[i] != ((u8 *)&v)[i];
 		p += n;
@@ -270,7 +256,7 @@ static void *kho_test_vm_alloc(enum kho_test_area i, struct kho_test_vm_area *a)
 
 	a->size = i == KHO_TEST_AREA_HUGE ? KHO_TEST_VM_HUGE_SIZE :
 					    KHO_TEST_VM_SIZE;
-	a->seed = kho_test_api_seed();
+	a->seed = kho_test_seed();
 	mem = i == KHO_TEST_AREA_HUGE ? vmalloc_huge(a->size, GFP_KERNEL) :
 					vmalloc(a->size);
 	if (mem)
@@ -336,7 +322,7 @@ static int kho_test_bufs_preserve(struct kho_test_vm_blob *blob)
 		}
 		b->phys = virt_to_phys(buf);
 		b->size = kho_test_buf_sizes[i];
-		b->seed = kho_test_api_seed();
+		b->seed = kho_test_seed();
 		kho_test_api_fill(buf, b->size, b->seed);
 	}
 	kho_test_api.bufs_preserved = KHO_TEST_NR_BUFS;
@@ -542,7 +528,7 @@ static int kho_test_numa_preserve(void)
 	blob->boundary_pfn = boundary;
 	blob->pfn = page_to_pfn(page);
 	blob->nr_pages = nr;
-	blob->seed = kho_test_api_seed();
+	blob->seed = kho_test_seed();
 	kho_test_api_fill(page_address(page), nr << PAGE_SHIFT, blob->seed);
 
 	err = kho_preserve_pages(page, nr);
@@ -661,7 +647,7 @@ static int kho_test_raw_add(void)
 static int kho_test_v2_preserve(void)
 {
 	unsigned long nr = KHO_TEST_FDT_PAGES;
-	u64 seed = kho_test_api_seed();
+	u64 seed = kho_test_seed();
 	void *fdt, *data;
 	int err;
 

@@ -276,20 +276,6 @@ static struct kho_stress_state kho_stress = {
 	.lock = __MUTEX_INITIALIZER(kho_stress.lock),
 };
 
-static u64 kho_stress_next(u64 *state)
-{
-	/* xorshift64 */
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return *state;
-}
-
-static u64 kho_stress_seed(void)
-{
-	return get_random_u64() | 1;
-}
-
 /* Fill an item with the data of its seed, or check it; return bad words. */
 static unsigned long kho_stress_data(struct kho_stress_item *item, bool fill)
 {
@@ -300,7 +286,7 @@ static unsigned long kho_stress_data(struct kho_stress_item *item, bool fill)
 		u64 *p = page_address(item->page + i);
 
 		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
-			u64 want = kho_stress_next(&state);
+			u64 want = kho_test_next(&state);
 
 			if (fill)
 				p[j] = want;
@@ -314,7 +300,7 @@ static unsigned long kho_stress_data(struct kho_stress_item *item, bool fill)
 static int kho_stress_item_alloc(struct kho_stress_item *item, u64 *rng,
 				 bool fill)
 {
-	u64 r = kho_stress_next(rng);
+	u64 r = kho_test_next(rng);
 
 	memset(item, 0, sizeof(*item));
 	if (r & 1) {
@@ -338,7 +324,7 @@ static int kho_stress_item_alloc(struct kho_stress_item *item, u64 *rng,
 		item->page = virt_to_page(mem);
 	}
 	if (fill) {
-		item->seed = kho_stress_seed();
+		item->seed = kho_test_seed();
 		kho_stress_data(item, true);
 	}
 	return 0;
@@ -732,7 +718,7 @@ static void kho_churn_run(unsigned long ops)
 		preserved += set->items[i].preserved;
 
 	for (i = 0; i < ops; i++) {
-		u64 r = kho_stress_next(&kho_stress.churn_rng);
+		u64 r = kho_test_next(&kho_stress.churn_rng);
 		struct kho_stress_item *item;
 
 		/* one in 32 goes to the vmalloc area, buffer or blob */
@@ -765,7 +751,7 @@ static int kho_churn(void)
 
 	if (kho_stress.churn.nr)
 		return -EBUSY;
-	kho_stress.churn_rng = kho_stress_seed();
+	kho_stress.churn_rng = kho_test_seed();
 	err = kho_stress_extra_init(&kho_stress.churn_extra, "kho-test-churn");
 	if (err)
 		return err;
@@ -794,7 +780,7 @@ static int kho_churn_done(void)
 static int kho_set_build(void)
 {
 	struct kho_stress_set *set = &kho_stress.set;
-	u64 rng = kho_stress_seed();
+	u64 rng = kho_test_seed();
 	unsigned long i;
 	int err;
 
@@ -822,7 +808,7 @@ static int kho_set_mutate(void)
 {
 	struct kho_stress_set *set = &kho_stress.set;
 	unsigned long i, old = set->nr;
-	u64 rng = kho_stress_seed();
+	u64 rng = kho_test_seed();
 	int err;
 
 	if (!set->blob)
@@ -848,7 +834,7 @@ static int kho_stress_thread_fn(void *arg)
 	struct kho_stress_thread *t = arg;
 
 	while (!kthread_should_stop()) {
-		u64 r = kho_stress_next(&t->rng);
+		u64 r = kho_test_next(&t->rng);
 		unsigned long idx;
 
 		/* a few go to the vmalloc area, buffer and blob */
@@ -898,7 +884,7 @@ static int kho_stress_run(struct kho_stress_set *set,
 		t->shared = shared;
 		t->nr_shared = KHO_STRESS_SHARED_ITEMS;
 		t->busy = busy;
-		t->rng = kho_stress_seed();
+		t->rng = kho_test_seed();
 		snprintf(name, sizeof(name), "kho-test-stress-%u", i);
 		err = kho_stress_extra_init(&t->extra, name);
 		if (err)
@@ -938,7 +924,7 @@ static int kho_stress_start(void)
 	unsigned int nr = num_online_cpus();
 	struct kho_stress_thread *threads;
 	unsigned long *busy;
-	u64 rng = kho_stress_seed();
+	u64 rng = kho_test_seed();
 	int err;
 
 	if (set->nr)
