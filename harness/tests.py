@@ -103,7 +103,7 @@ TESTS = [
         ('tree-cycle', 'tree node reached twice',
          'points a table back at the root'),
         ('block-order', 'block order out of range',
-         'adds a block of order 20'),
+         'sets a leaf bit that decodes to no order'),
         ('block-outside-ram', 'block outside RAM',
          'adds a block past the end of RAM'),
         ('block-in-scratch', 'block inside scratch',

@@ -505,12 +505,15 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 	return err;
 }
 
-/* Undo kho_reserve_block(), for a hand-over dropped half way. */
-static int __init kho_unreserve_block(phys_addr_t phys, unsigned int order,
-				      void *arg)
+/*
+ * For a hand-over dropped half way: remove the stamps, so that nothing can
+ * be restored.  What was reserved stays reserved: freeing it could free a
+ * range someone else reserved too, such as a revived reserve_mem region.
+ */
+static int __init kho_unstamp_block(phys_addr_t phys, unsigned int order,
+				    void *arg)
 {
 	pfn_to_page(PHYS_PFN(phys))->private = 0;
-	memblock_phys_free(phys, (phys_addr_t)PAGE_SIZE << order);
 	return 0;
 }
 
@@ -558,7 +561,7 @@ static const char * __init kho_check_incoming(struct kho_check *c)
 	return why;
 }
 
-/* Reserve every preserved block, all or none. */
+/* Reserve every preserved block; on failure none can be restored. */
 static int __init kho_reserve_preserved(const void *root)
 {
 	int err;
@@ -567,7 +570,7 @@ static int __init kho_reserve_preserved(const void *root)
 	if (!err)
 		err = kho_reserve_run();
 	if (err)
-		__kho_radix_walk_tree(root, NULL, kho_unreserve_block, NULL);
+		__kho_radix_walk_tree(root, NULL, kho_unstamp_block, NULL);
 	return err;
 }
 

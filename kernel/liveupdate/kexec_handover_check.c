@@ -168,7 +168,11 @@ static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
 	struct kho_check *c = arg;
 	u64 size;
 
-	if (order > MAX_PAGE_ORDER)
+	/*
+	 * Any order a key encodes: upstream preserves page ranges in blocks
+	 * above MAX_PAGE_ORDER, which kho_restore_pages() takes as well.
+	 */
+	if (order >= KHO_ORDER_0_LOG2)
 		return kho_check_fail(c, "block order out of range", phys);
 	size = (u64)PAGE_SIZE << order;
 	if (phys + size < phys || !kho_check_in_ram(c, phys, size))
@@ -191,7 +195,7 @@ static int kho_check_find_block(struct kho_check *c, unsigned long pfn)
 {
 	unsigned int order;
 
-	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+	for (order = 0; order < KHO_ORDER_0_LOG2; order++) {
 		if (!(c->orders & BIT(order)))
 			continue;
 		if (kho_radix_root_has_block(c->root,
@@ -213,7 +217,7 @@ static int kho_check_no_overlap(phys_addr_t phys, unsigned int order,
 	unsigned long pfn = PHYS_PFN(phys);
 	unsigned int bigger;
 
-	for (bigger = order + 1; bigger <= MAX_PAGE_ORDER; bigger++) {
+	for (bigger = order + 1; bigger < KHO_ORDER_0_LOG2; bigger++) {
 		if (!(c->orders & BIT(bigger)))
 			continue;
 		if (kho_radix_root_has_block(c->root,
@@ -337,7 +341,7 @@ static const char *kho_check_tree(struct kho_check *c, const void *fdt)
  * Check the scratch regions and the root FDT with kho_check_scratch() and
  * kho_check_fdt(); the preserved memory tree: every node page aligned,
  * in RAM, outside scratch, the kernel and memory in use, reached once;
- * every block of an order up to %MAX_PAGE_ORDER, in RAM, outside scratch,
+ * every block of an order a key can encode, in RAM, outside scratch,
  * the kernel and memory in use, not overlapping another; and that the
  * root FDT and every blob lie inside preserved memory.  All sizes are
  * computed in 64 bits.

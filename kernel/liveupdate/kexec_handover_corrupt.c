@@ -158,10 +158,31 @@ static int kho_corrupt_tree_cycle(void *fdt)
 	return 0;
 }
 
-/* A key of order 20, which no caller of kho_preserve_*() can make. */
+/*
+ * A leaf bit that decodes to no order at all: key 1, whose order bit lies
+ * below that of order 51.  Key 2 (order 51 at address 0) builds the path
+ * to the leaf of the smallest keys; then its bit moves to key 1.
+ */
 static int kho_corrupt_block_order(void *fdt)
 {
-	return kho_radix_add_key(&kho_out.tree, kho_radix_encode_key(0, 20));
+	struct kho_radix_node *node;
+	struct kho_radix_leaf *leaf;
+	unsigned int level;
+	int err;
+
+	err = kho_radix_add_key(&kho_out.tree, 2);
+	if (err)
+		return err;
+
+	mutex_lock(&kho_out.tree.lock);
+	node = kho_out.tree.root;
+	for (level = KHO_TREE_MAX_DEPTH - 1; level > 0; level--)
+		node = phys_to_virt(node->table[0]);
+	leaf = (struct kho_radix_leaf *)node;
+	__clear_bit(2, leaf->bitmap);
+	__set_bit(1, leaf->bitmap);
+	mutex_unlock(&kho_out.tree.lock);
+	return 0;
 }
 
 static int kho_corrupt_block_outside_ram(void *fdt)

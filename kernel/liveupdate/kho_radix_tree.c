@@ -472,7 +472,9 @@ bool kho_radix_root_has_block(const struct kho_radix_node *root,
 	const struct kho_radix_leaf *leaf;
 	u64 key;
 
-	if (kho_radix_check_block(pfn, order))
+	/* any order a key encodes: an incoming tree may hold big blocks */
+	if (order >= KHO_ORDER_0_LOG2 || !IS_ALIGNED(pfn, 1UL << order) ||
+	    (u64)pfn >> KHO_ORDER_0_LOG2)
 		return false;
 
 	key = kho_radix_pfn_key(pfn, order);
