@@ -444,15 +444,11 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
  * struct kho_restore_state - Progress of the walk over incoming blocks.
  * @run_start: Start of the run of adjacent blocks not reserved yet.
  * @run_end: End of that run.
- * @blocks: Number of blocks seen.
- * @pages: Number of pages in them.
  * @runs: Number of runs reserved.
  */
 struct kho_restore_state {
 	phys_addr_t run_start;
 	phys_addr_t run_end;
-	unsigned long blocks;
-	unsigned long pages;
 	unsigned long runs;
 };
 
@@ -493,8 +489,6 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 	int err = 0;
 
 	kho_stamp(phys, order);
-	st->blocks++;
-	st->pages += 1UL << order;
 
 	/* blocks of one order come in ascending address order */
 	if (phys != st->run_end) {
@@ -598,8 +592,8 @@ static void __init kho_restore_preserved(void)
 		return;
 	}
 
-	pr_info("restored %lu blocks (%lu pages) in %lu ranges, %llu us\n",
-		st->blocks, st->pages, st->runs,
+	pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us\n",
+		check.blocks, check.pages, st->runs,
 		div_u64(local_clock() - start, NSEC_PER_USEC));
 }
 
@@ -1128,24 +1122,13 @@ static int kho_v2_blob_size(u64 phys, u64 *size)
 
 static int kho_in_blob(const void *fdt, int off, u64 *phys, u64 *size)
 {
-	const void *val;
-	int len;
+	bool sized;
 
-	val = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
-	if (!val || len != sizeof(u64))
+	if (kho_blob_record(fdt, off, phys, size, &sized))
 		return -EINVAL;
-	*phys = get_unaligned((const u64 *)val);
-
-	val = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_SIZE_PROP_NAME, &len);
-	if (!val) {
-		if (kho_v2_blob_size(*phys, size))
-			return -EINVAL;
-	} else if (len == sizeof(u64)) {
-		*size = get_unaligned((const u64 *)val);
-	} else {
+	if (!sized && kho_v2_blob_size(*phys, size))
 		return -EINVAL;
-	}
-
+	/* reserve_mem asks before kho_memory_init() checked the blobs */
 	return kho_blob_in_ram(*phys, *size) ? 0 : -EINVAL;
 }
 

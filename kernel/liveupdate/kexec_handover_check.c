@@ -267,29 +267,53 @@ static const char *kho_check_blob_size(struct kho_check *c, u64 phys,
 	return NULL;
 }
 
-static const char *kho_check_blob(struct kho_check *c, const void *fdt,
-				  int off)
+/**
+ * kho_blob_record - Read where a blob record of a root FDT points.
+ * @fdt: The root FDT, checked with kho_check_fdt().
+ * @off: Offset of the blob's node.
+ * @phys: Returns the physical address of the blob.
+ * @size: Returns its size, if @sized.
+ * @sized: Returns false for a record without a size, as in "kho-v2": the
+ *	blob is then an FDT, which says its own size.
+ *
+ * Context: Any context.  Reads only @fdt.
+ * Return: %NULL, or why the record is malformed.
+ */
+const char *kho_blob_record(const void *fdt, int off, u64 *phys, u64 *size,
+			    bool *sized)
 {
 	const void *prop;
-	const char *why;
-	u64 phys, size;
 	int len;
 
 	prop = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
 	if (!prop || len != sizeof(u64))
 		return "bad blob address";
-	phys = get_unaligned((const u64 *)prop);
-	c->bad_addr = phys;
+	*phys = get_unaligned((const u64 *)prop);
 
 	prop = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_SIZE_PROP_NAME, &len);
-	if (!prop) {
+	*sized = prop;
+	if (prop && len != sizeof(u64))
+		return "bad blob size";
+	if (prop)
+		*size = get_unaligned((const u64 *)prop);
+	return NULL;
+}
+
+static const char *kho_check_blob(struct kho_check *c, const void *fdt,
+				  int off)
+{
+	const char *why;
+	u64 phys, size;
+	bool sized;
+
+	why = kho_blob_record(fdt, off, &phys, &size, &sized);
+	if (why)
+		return why;
+	c->bad_addr = phys;
+	if (!sized) {
 		why = kho_check_blob_size(c, phys, &size);
 		if (why || !size)
 			return why;
-	} else if (len == sizeof(u64)) {
-		size = get_unaligned((const u64 *)prop);
-	} else {
-		return "bad blob size";
 	}
 
 	if (!kho_check_preserved(c, phys, size))
