@@ -464,23 +464,39 @@ err_free:
 	return err;
 }
 
-static struct page *kho_test_restore_entry(const struct kho_test_entry *e)
+/**
+ * kho_test_restore - Restore a folio or a page range of the test data.
+ * @phys: Its physical address.
+ * @nr_pages: Its number of pages.
+ * @order: The folio's order, if @is_folio.
+ * @is_folio: Restore a folio of @order rather than a range of pages.
+ *
+ * Context: Process context.
+ * Return: the first page, or %NULL if it does not restore as preserved.
+ */
+struct page *kho_test_restore(phys_addr_t phys, unsigned long nr_pages,
+			      unsigned int order, bool is_folio)
 {
 	struct folio *folio;
 
-	if (!e->is_folio)
-		return kho_restore_pages(e->phys, e->nr_pages);
+	if (!is_folio)
+		return kho_restore_pages(phys, nr_pages);
 
-	folio = kho_restore_folio(e->phys);
+	folio = kho_restore_folio(phys);
 	if (!folio)
 		return NULL;
-	if (folio_order(folio) != e->order) {
-		pr_err("folio at %#llx: order %u, expected %u\n", e->phys,
-		       folio_order(folio), e->order);
+	if (folio_order(folio) != order) {
+		pr_err("folio at %#llx: order %u, expected %u\n", (u64)phys,
+		       folio_order(folio), order);
 		folio_put(folio);
 		return NULL;
 	}
 	return &folio->page;
+}
+
+static struct page *kho_test_restore_entry(const struct kho_test_entry *e)
+{
+	return kho_test_restore(e->phys, e->nr_pages, e->order, e->is_folio);
 }
 
 static void kho_test_verify_entry(const struct kho_test_entry *e)

@@ -13,6 +13,7 @@
 
 struct dentry;
 struct mutex;
+struct page;
 struct seq_file;
 
 /**
@@ -46,6 +47,8 @@ static inline u64 kho_test_seed(void)
 	return get_random_u64() | 1;
 }
 
+struct page *kho_test_restore(phys_addr_t phys, unsigned long nr_pages,
+			      unsigned int order, bool is_folio);
 void kho_test_add_cmds(struct dentry *dir, struct kho_test_cmd *cmds,
 		       unsigned int nr);
 

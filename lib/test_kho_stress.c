@@ -961,20 +961,6 @@ out_free:
 
 /* --- set_verify ------------------------------------------------------------ */
 
-static struct page *kho_stress_restore(const struct kho_stress_entry *e)
-{
-	struct folio *folio;
-
-	if (!e->is_folio)
-		return kho_restore_pages(e->phys, e->nr_pages);
-	folio = kho_restore_folio(e->phys);
-	if (folio && folio_order(folio) != e->order) {
-		folio_put(folio);
-		return NULL;
-	}
-	return folio ? &folio->page : NULL;
-}
-
 static void kho_stress_verify_entry(const struct kho_stress_entry *e)
 {
 	struct kho_stress_item item = {
@@ -987,7 +973,8 @@ static void kho_stress_verify_entry(const struct kho_stress_entry *e)
 
 	kho_stress.in_items++;
 	kho_stress.in_pages += e->nr_pages;
-	item.page = kho_stress_restore(e);
+	item.page = kho_test_restore(e->phys, e->nr_pages, e->order,
+				     e->is_folio);
 	if (!item.page) {
 		pr_err("cannot restore %llu pages at %#llx\n", e->nr_pages,
 		       e->phys);
