@@ -718,11 +718,20 @@ static ssize_t kho_test_run(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
 	struct kho_test_cmd *cmd = file->private_data;
+	char arg[KHO_TEST_ARG_MAX];
 	int err = -EBUSY;
+
+	if (cmd->run_arg) {
+		if (!count || count >= sizeof(arg))
+			return -EINVAL;
+		if (copy_from_user(arg, buf, count))
+			return -EFAULT;
+		arg[count] = '\0';
+	}
 
 	mutex_lock(cmd->lock);
 	if (!cmd->done) {
-		err = cmd->run();
+		err = cmd->run_arg ? cmd->run_arg(strim(arg)) : cmd->run();
 		cmd->done = cmd->once;
 	}
 	mutex_unlock(cmd->lock);
@@ -754,30 +763,6 @@ void __init kho_test_add_cmds(struct dentry *dir, struct kho_test_cmd *cmds,
 				    &kho_test_cmd_fops);
 }
 
-static ssize_t kho_test_corrupt_write(struct file *file,
-				      const char __user *buf, size_t count,
-				      loff_t *ppos)
-{
-	char kind[32];
-	int err;
-
-	if (!count || count >= sizeof(kind))
-		return -EINVAL;
-	if (copy_from_user(kind, buf, count))
-		return -EFAULT;
-	kind[count] = '\0';
-
-	err = kho_test_corrupt(strim(kind));
-	return err ? err : count;
-}
-
-static const struct file_operations kho_test_corrupt_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = kho_test_corrupt_write,
-	.llseek = noop_llseek,
-};
-
 static int kho_test_status_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&kho_test.lock);
@@ -807,6 +792,8 @@ static struct kho_test_cmd kho_test_cmds[] = {
 	  &kho_test.lock },
 	{ "metadata_short", kho_test_metadata_short, &kho_test.lock },
 	{ "reserve_mem_fill", kho_test_reserve_mem_fill, &kho_test.lock },
+	{ .name = "corrupt", .run_arg = kho_test_corrupt,
+	  .lock = &kho_test.lock },
 };
 
 static int __init kho_test_init(void)
@@ -815,8 +802,6 @@ static int __init kho_test_init(void)
 
 	dir = debugfs_create_dir("test_kho", NULL);
 	kho_test_add_cmds(dir, kho_test_cmds, ARRAY_SIZE(kho_test_cmds));
-	debugfs_create_file("corrupt", 0200, dir, NULL,
-			    &kho_test_corrupt_fops);
 	debugfs_create_file("status", 0400, dir, NULL,
 			    &kho_test_status_fops);
 	kho_test_api_init(dir);

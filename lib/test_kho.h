@@ -16,11 +16,15 @@ struct mutex;
 struct page;
 struct seq_file;
 
+#define KHO_TEST_ARG_MAX	64
+
 /**
  * struct kho_test_cmd - A file in test_kho/ that runs a command when written.
  * @name: Name of the file.
  * @run: The command; its error, if any, is what the write returns.
- * @lock: Held while @run runs.
+ * @lock: Held while @run or @run_arg runs.
+ * @run_arg: Instead of @run, a command that takes the string written,
+ *	without surrounding white space, shorter than %KHO_TEST_ARG_MAX.
  * @once: Run @run only once; later writes fail with -EBUSY.
  * @done: Set once a @once command has run.
  */
@@ -28,6 +32,7 @@ struct kho_test_cmd {
 	const char *name;
 	int (*run)(void);
 	struct mutex *lock;	/* protects what @run works on */
+	int (*run_arg)(const char *arg);
 	bool once;
 	bool done;
 };

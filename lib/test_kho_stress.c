@@ -57,7 +57,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "test_kho.h"
@@ -1018,52 +1017,27 @@ static int kho_set_verify(void)
 
 /* --- fdt_fill, fdt_unfill --------------------------------------------------- */
 
-#define KHO_FILL_NAME_MAX	64
-
-static ssize_t kho_fdt_fill(struct file *file, const char __user *buf,
-			    size_t count, loff_t *ppos)
+/* Add a blob named @name; all of them share one preserved page. */
+static int kho_fdt_fill(const char *name)
 {
-	char name[KHO_FILL_NAME_MAX];
 	void *blob;
 	int err;
 
-	if (!count || count >= sizeof(name))
-		return -EINVAL;
-	if (copy_from_user(name, buf, count))
-		return -EFAULT;
-	name[count] = '\0';
-	strim(name);
-
-	mutex_lock(&kho_stress.lock);
 	if (!kho_stress.fill_blob) {
 		blob = kho_alloc_preserve(PAGE_SIZE);
-		if (IS_ERR(blob)) {
-			err = PTR_ERR(blob);
-			goto out_unlock;
-		}
+		if (IS_ERR(blob))
+			return PTR_ERR(blob);
 		kho_stress.fill_blob = blob;
 	}
 	err = kho_add_subtree(name, kho_stress.fill_blob, PAGE_SIZE);
-	if (!err)
+	if (!err) {
 		kho_stress.fill_nr++;
-	else if (!kho_stress.fill_nr)
-		goto out_free;
-	goto out_unlock;
-
-out_free:
-	kho_unpreserve_free(kho_stress.fill_blob);
-	kho_stress.fill_blob = NULL;
-out_unlock:
-	mutex_unlock(&kho_stress.lock);
-	return err ? err : count;
+	} else if (!kho_stress.fill_nr) {
+		kho_unpreserve_free(kho_stress.fill_blob);
+		kho_stress.fill_blob = NULL;
+	}
+	return err;
 }
-
-static const struct file_operations kho_fdt_fill_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = kho_fdt_fill,
-	.llseek = noop_llseek,
-};
 
 static int kho_fdt_unfill(void)
 {
@@ -1099,6 +1073,8 @@ static struct kho_test_cmd kho_stress_cmds[] = {
 	KHO_STRESS_CMD("stress", kho_stress_start),
 	KHO_STRESS_CMD("set_verify", kho_set_verify),
 	KHO_STRESS_CMD("fdt_unfill", kho_fdt_unfill),
+	{ .name = "fdt_fill", .run_arg = kho_fdt_fill,
+	  .lock = &kho_stress.lock },
 };
 
 /**
@@ -1138,5 +1114,4 @@ void kho_test_stress_status(struct seq_file *m)
 void __init kho_test_stress_init(struct dentry *dir)
 {
 	kho_test_add_cmds(dir, kho_stress_cmds, ARRAY_SIZE(kho_stress_cmds));
-	debugfs_create_file("fdt_fill", 0200, dir, NULL, &kho_fdt_fill_fops);
 }
