@@ -5,14 +5,17 @@ VARIANT ?= small
 T ?=
 
 .PHONY: all demo check tree build initramfs series checkpatch deps clean bench \
-	distclean import list fuzz
+	distclean import list fuzz fresh-demo
 
 all: check
 
+# Every target that needs a package depends on deps: plain shell, a no-op
+# when everything is installed, so the first command works on a bare
+# Debian 12 that has only git and make.
 deps:
-	harness/deps.sh
+	@harness/deps.sh
 
-tree:
+tree: deps
 	harness/tree.sh
 
 build: tree
@@ -22,37 +25,47 @@ initramfs: build
 	harness/initramfs.sh $(VARIANT)
 
 # Everything: builds what is stale, runs every test (T='glob' picks some).
-check:
+check: deps
 	harness/check.py $(T)
 
-list:
+list: deps
 	@harness/check.py --list
 
-demo:
+demo: deps
 	harness/demo.py
 
-series:
+series: deps
 	harness/series.sh --check
 
 # Restore-time benchmark (the kernel's own measurement), no assertions.
-bench:
+bench: deps
 	harness/bench.py
 
-checkpatch:
+checkpatch: deps
 	harness/checkpatch.sh
 
 # Fuzz the checks of an incoming hand-over (tools/testing/kho).
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: deps
 	harness/fuzz.sh fuzz $(FUZZ_SECONDS)
 
 # Bring commits made in build/linux (or BRANCH in it) back into series/.
-import:
+import: deps
 	harness/import.py $(BRANCH)
+
+# A bare Debian 12 (debootstrap minbase, then only git and make), a clone of
+# this repository in it, and 'make demo' there: must print PASS.
+fresh-demo:
+	harness/fresh-demo.sh
 
 clean:
 	rm -rf build/obj-* build/initramfs-* build/logs build/series build/guest \
 		build/kho-test*
 
-distclean:
+dist# A bare Debian 12 (debootstrap minbase, then only git and make), a clone of
+# this repository in it, and 'make demo' there: must print PASS.
+fresh-demo:
+	harness/fresh-demo.sh
+
+clean:
 	rm -rf build

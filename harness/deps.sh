@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install every package the harness needs (Debian 12, as root).
+# Install every package the harness needs (Debian 12, as root). Plain shell
+# on purpose: every make target runs it first, on a machine that may have
+# nothing but git and make (no python3 yet). A no-op when all is there.
 . "$(dirname "$0")/lib.sh"
 
 PKGS="gcc make bc flex bison libelf-dev libssl-dev cpio ccache
@@ -24,8 +26,11 @@ have_version=$(dpkg-query -W -f='${Version}' "$(base_get package)" 2>/dev/null |
 [ "$(id -u)" = 0 ] || die "need root to install:$missing"
 info "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null || die "apt-get update failed"
-if ! apt-get install -y -q --no-install-recommends $missing >/dev/null; then
+with_ticker "apt-get update" apt-get update -q >/dev/null ||
+	die "apt-get update failed"
+info "installing $(echo $missing | wc -w) packages and what they need (a minute or two on a bare machine)"
+if ! with_ticker "apt-get install" \
+	apt-get install -y -q --no-install-recommends $missing >/dev/null; then
 	if ! apt-cache madison "$(base_get package)" | grep -q "$want_version"; then
 		echo "harness: error: the archive no longer has $base_pkg; it has:" >&2
 		apt-cache madison "$(base_get package)" >&2

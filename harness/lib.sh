@@ -61,3 +61,29 @@ step_files() {
 	[ -f "$f" ] || return 0
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$f"
 }
+
+# with_ticker LABEL COMMAND...: run COMMAND and show that it is working:
+# on a terminal a line with the elapsed time rewritten every second, in a
+# log a line every 30 seconds. For the steps that run before python3 is
+# installed (harness/progress.py does more once it is).
+with_ticker() {
+	local label=$1 pid rc=0 every=30 start=$SECONDS
+	shift
+	[ -t 2 ] && every=1
+	(
+		while sleep "$every"; do
+			t=$((SECONDS - start))
+			if [ "$every" = 1 ]; then
+				printf '\rharness: %s: %d:%02d' "$label" $((t / 60)) $((t % 60)) >&2
+			else
+				printf 'harness: %s: %d:%02d\n' "$label" $((t / 60)) $((t % 60)) >&2
+			fi
+		done
+	) &
+	pid=$!
+	"$@" || rc=$?
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	[ "$every" = 1 ] && [ $((SECONDS - start)) -ge 1 ] && printf '\r\033[K' >&2
+	return $rc
+}
