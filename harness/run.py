@@ -5,7 +5,9 @@
 The guest reports checks as KTAP lines named "genN.check"; the last
 generation prints "# kho-guest: done" and exits QEMU through isa-debug-exit.
 A run passes only if that marker was printed, no check failed, QEMU exited
-with the guest's success code, and the hard timeout did not fire.
+with the guest's success code, the hard timeout did not fire, and the kernel
+logged no warning, BUG, KASAN/UBSAN report or lockdep splat. Every runner
+(make check, demo, bench, this script) judges by this one rule.
 """
 
 import argparse
@@ -42,7 +44,7 @@ class Result:
     @property
     def passed(self):
         return (self.done and not self.timed_out and not self.panic and
-                self.exit_code == 1 and
+                not self.splats and self.exit_code == 1 and
                 all(ok for _, _, ok, _ in self.checks))
 
     def reason(self):
@@ -59,6 +61,8 @@ class Result:
             return 'guest stopped before the end (exit %s)' % self.exit_code
         if self.exit_code != 1:
             return 'unexpected QEMU exit status %s' % self.exit_code
+        if self.splats:
+            return 'kernel reported: %s' % self.splats[0]
         return 'ok'
 
 
