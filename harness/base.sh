@@ -22,7 +22,9 @@ echo "$sha  $tarball" | sha256sum -c --quiet - ||
 rm -rf "$SRC_CACHE" "$TREE"
 mkdir -p "$SRC_CACHE"
 info "unpacking $(base_get package) $(base_get version)"
-tar -C "$SRC_CACHE" -xf "$tarball"
+"$TOP/harness/progress.py" "unpacking the base" --total "$(base_get files)" \
+	--count-re '.' -- tar -C "$SRC_CACHE" -xvf "$tarball" ||
+	die "unpacking $tarball failed"
 mv "$SRC_CACHE"/linux-source-* "$TREE"
 rmdir "$SRC_CACHE"
 
@@ -31,9 +33,13 @@ git init -q -b series
 git config core.autocrlf false
 git config gc.auto 0
 # The tarball's .gitignore ignores everything: add by force.
-git add -f -A
-git commit -q -m "Debian $(base_get package) $(base_get version)" \
-	-m "Unpacked from $(basename "$tarball"), sha256 $sha."
+info "committing the base ($(base_get files) files)"
+"$TOP/harness/progress.py" "committing the base" -- sh -c '
+	git add -f -A &&
+	git commit -q -m "$1" -m "$2"' - \
+	"Debian $(base_get package) $(base_get version)" \
+	"Unpacked from $(basename "$tarball"), sha256 $sha." ||
+	die "committing the base failed"
 git tag -f base >/dev/null
 echo "$stamp" > .git/kho-base
 info "base imported: $(git rev-parse base)"

@@ -12,6 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as runner  # noqa: E402
+from progress import Ticker  # noqa: E402
 
 TOP = runner.TOP
 BUILD = os.path.join(TOP, 'build')
@@ -38,7 +39,8 @@ def main():
             '--append', 'kho=on', '--append', 'kunit.enable=0',
             '--append', 'test_kho.size_mb=%d' % mb])
         os.makedirs(os.path.dirname(args.log), exist_ok=True)
-        res = runner.run(args)
+        with Ticker('bench: preserve %d MiB, kexec, restore' % mb):
+            res = runner.run(args)
         m = LINE.search(res.gen_logs[1]) if len(res.gen_logs) > 1 else None
         if not res.passed or not m:
             print('%8d  run failed: %s (log %s)' % (mb, res.reason(), args.log))

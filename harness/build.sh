@@ -20,9 +20,10 @@ esac
 mkdir -p "$obj"
 ccache -M 8G >/dev/null
 
+kmake_cmd=(make -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc"
+	LOCALVERSION= -j"$(nproc)")
 kmake() {
-	make -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" LOCALVERSION= \
-		-j"$(nproc)" "$@"
+	"${kmake_cmd[@]}" "$@"
 }
 
 # Regenerate .config only when a fragment changed.
@@ -62,9 +63,16 @@ if [ "$(cat "$obj/.kho-config" 2>/dev/null)" != "$cfg_hash" ] || [ ! -f "$obj/.c
 	echo "$cfg_hash" > "$obj/.kho-config"
 fi
 
-info "building $variant kernel (ccache)"
+# Progress: kbuild's command lines counted against the count of the last
+# full build of this variant (or, on a new machine, the shipped estimate).
+steps=$obj/.kho-build-steps
+save=()
+[ -f "$obj/vmlinux" ] || save=(--save-count "$steps")
+[ -f "$steps" ] || sed -n "s/^$variant=//p" "$TOP/harness/configs/build-steps" > "$steps"
+info "building $variant kernel (ccache; log: $obj/build.log)"
 start=$(date +%s)
-if ! kmake -s bzImage > "$obj/build.log" 2>&1; then
+if ! "$TOP/harness/progress.py" "building $variant" --log "$obj/build.log" \
+	--total-file "$steps" "${save[@]}" -- "${kmake_cmd[@]}" bzImage; then
 	tail -40 "$obj/build.log" >&2
 	die "$variant kernel build failed (log: $obj/build.log)"
 fi

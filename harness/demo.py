@@ -22,11 +22,13 @@ KERNEL_LINES = re.compile(r'(KHO: .*|Linux version \S+|'
 
 
 def step(title, cmd):
+    """Run one host step; its own progress lines (stderr) show as it goes."""
+    print('  %s ...' % title, flush=True)
     start = time.monotonic()
-    r = subprocess.run(cmd, cwd=TOP, capture_output=True, text=True)
+    r = subprocess.run(cmd, cwd=TOP, stdout=subprocess.PIPE, text=True)
     secs = time.monotonic() - start
     if r.returncode:
-        sys.stdout.write(r.stdout + r.stderr)
+        sys.stdout.write(r.stdout)
         print('demo: %s failed' % title)
         sys.exit(1)
     print('  %-34s %6.1f s' % (title, secs))
@@ -35,6 +37,8 @@ def step(title, cmd):
 
 def main():
     print('KHO demo: assemble the series, build, boot in QEMU, kexec')
+    print('(on a new machine about 9 minutes, most of it the kernel build;')
+    print(' a machine that built before: under a minute)')
     print()
     step('assemble tree (base + series)', ['harness/tree.sh'])
     step('build kernel (ccache)', ['harness/build.sh', 'small'])
