@@ -62,10 +62,5 @@ clean:
 	rm -rf build/obj-* build/initramfs-* build/logs build/series build/guest \
 		build/kho-test*
 
-dist# A bare Debian 12 (debootstrap minbase, then only git and make), a clone of
-# this repository in it, and 'make demo' there: must print PASS.
-fresh-demo:
-	harness/fresh-demo.sh
-
-clean:
+distclean:
 	rm -rf build
