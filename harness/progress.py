@@ -57,9 +57,12 @@ class Ticker:
     def text(self):
         parts = ['harness: %s: %s' % (self.label,
                                       _clock(time.monotonic() - self.start))]
-        if self.count and self.total:
-            pct = min(99, 100 * self.count // self.total)
-            parts.append('%d/%d (%d%%)' % (self.count, self.total, pct))
+        if self.count and self.total and self.count < self.total:
+            parts.append('%d/%d (%d%%)' % (self.count, self.total,
+                                           100 * self.count // self.total))
+        elif self.count and self.total:
+            parts.append('%d done (last full build: %d)' % (self.count,
+                                                            self.total))
         elif self.count:
             parts.append('%d done' % self.count)
         if self.item:

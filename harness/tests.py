@@ -9,6 +9,9 @@ kind 'scenario' (default): boot the variant's kernel with kho_guest running
 kind 'kunit': boot once with KUnit enabled and parse the log with
   tools/testing/kunit/kunit.py; 'suites' must all have run and passed.
 kind 'command': a host command that must exit 0.
+'ci': True: run only in CI (CI=true in the environment) or when named
+  exactly (make check T=NAME), e.g. the bare-machine proof that installs a
+  whole Debian root.
 """
 
 # Every KHO scenario boots with KHO enabled on the command line.
@@ -185,4 +188,8 @@ TESTS = [
     {'name': 'series-export', 'kind': 'command',
      'command': ['harness/series.sh', '--check'],
      'doc': 'make series; git am of the posting gives the same tree'},
+    {'name': 'fresh-demo', 'kind': 'command', 'ci': True,
+     'command': ['harness/fresh-demo.sh'],
+     'doc': 'bare Debian 12 (minbase + git + make): clone, make demo, PASS '
+            '(CI only, or by name)'},
 ]
