@@ -8,7 +8,7 @@
 PKGS="gcc make bc flex bison libelf-dev libssl-dev cpio ccache
       qemu-system-x86 qemu-system-data qemu-utils perl codespell python3
       python3-ply python3-git xz-utils git kmod libc6-dev dwarves
-      clang llvm libclang-rt-14-dev liburcu-dev"
+      clang llvm libclang-rt-14-dev liburcu-dev kexec-tools"
 
 base_pkg="$(base_get package)=$(base_get version)"
 
@@ -26,14 +26,18 @@ have_version=$(dpkg-query -W -f='${Version}' "$(base_get package)" 2>/dev/null |
 [ "$(id -u)" = 0 ] || die "need root to install:$missing"
 info "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-with_ticker "apt-get update" apt-get update -q >/dev/null ||
+with_ticker "apt-get update" apt-get update -q \
+	-o DPkg::Lock::Timeout=600 >/dev/null ||
 	die "apt-get update failed"
 info "installing $(echo $missing | wc -w) packages and what they need (a minute or two on a bare machine)"
+# Wait for another apt (a second make in parallel) instead of failing.
 if ! with_ticker "apt-get install" \
-	apt-get install -y -q --no-install-recommends $missing >/dev/null; then
-	if ! apt-cache madison "$(base_get package)" | grep -q "$want_version"; then
+	apt-get install -y -q -o DPkg::Lock::Timeout=600 \
+	--no-install-recommends $missing >/dev/null; then
+	versions=$(apt-cache madison "$(base_get package)")
+	if ! grep -qF "$want_version" <<< "$versions"; then
 		echo "harness: error: the archive no longer has $base_pkg; it has:" >&2
-		apt-cache madison "$(base_get package)" >&2
+		echo "$versions" >&2
 		exit 1
 	fi
 	die "apt-get install failed:$missing"

@@ -3,6 +3,9 @@
 # initramfs.sh [VARIANT]: build the guest program of the assembled tree
 # (tools/testing/selftests/kho) statically and pack it as /init, with the
 # VARIANT kernel inside as /kho/bzImage, using the kernel's gen_init_cpio.
+# Debian's kexec-tools (/usr/sbin/kexec) and the libraries it links go in
+# too, at their own paths, listed in /kho/extra so that the guest program
+# carries them into every next generation's initramfs.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-small}
@@ -20,6 +23,29 @@ if [ ! -x "$gdir/kho_guest" ] || [ -n "$(find "$src" -newer "$gdir/kho_guest" -t
 		die "guest program build failed"
 fi
 
+# kexec-tools and its shared libraries (what ldd names, links resolved).
+kexec_bin=/usr/sbin/kexec
+[ -x "$kexec_bin" ] || die "no $kexec_bin: install kexec-tools (harness/deps.sh)"
+extra=$gdir/extra
+kexec_files=("$kexec_bin")
+while read -r lib; do
+	kexec_files+=("$lib")
+done < <(ldd "$kexec_bin" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p')
+{
+	for f in "${kexec_files[@]}"; do
+		d=${f%/*}
+		parts=""
+		IFS=/ read -ra comps <<< "${d#/}"
+		for c in "${comps[@]}"; do
+			parts="$parts/$c"
+			echo "d $parts"
+		done
+	done | awk '!seen[$0]++'
+	for f in "${kexec_files[@]}"; do
+		echo "f $f"
+	done
+} > "$extra"
+
 cat > "$gdir/list-$variant" <<EOF
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
@@ -29,6 +55,13 @@ dir /tmp 1777 0 0
 dir /kho 0755 0 0
 file /init $gdir/kho_guest 0755 0 0
 file /kho/bzImage $obj/arch/x86/boot/bzImage 0644 0 0
+file /kho/extra $extra 0644 0 0
 EOF
+while read -r kind path; do
+	case "$kind" in
+	d) echo "dir $path 0755 0 0" ;;
+	f) echo "file $path $(readlink -f "$path") 0755 0 0" ;;
+	esac
+done < "$extra" >> "$gdir/list-$variant"
 "$obj/usr/gen_init_cpio" "$gdir/list-$variant" | gzip -n -1 > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -33,6 +33,10 @@ TESTS = [
     {'name': 'kho-chain-3gen', 'scenario': 'kho-chain', 'gens': 3,
      'append': KHO_ON,
      'doc': 'gen 2 preserves again what it restored plus new data'},
+    {'name': 'kho-kexec-tools-3gen', 'scenario': 'kho-chain', 'gens': 3,
+     'append': KHO_ON + ['kho_loader=kexec-tools'],
+     'doc': "the chain with Debian's kexec-tools as the loader: "
+            "'kexec -s -l IMAGE --initrd=... --append=...', 'kexec -e'"},
     {'name': 'kho-fdt-identical', 'scenario': 'kho-fdt', 'gens': 2,
      'append': KHO_ON,
      'doc': "gen 2's kho/in/fdt is byte-identical to gen 1's kho/out/fdt"},

@@ -7,6 +7,10 @@
  *   kho_scenario=NAME  which scenario to run (see scenarios[] below)
  *   kho_gen=N          this boot's generation, 1 on the cold boot
  *   kho_gens=M         the last generation; every earlier one kexecs
+ *   kho_loader=kexec-tools
+ *                      load and boot the next kernel with kexec-tools'
+ *                      "kexec -s -l" and "kexec -e", as a user would,
+ *                      instead of calling kexec_file_load() directly
  *
  * Each generation does its scenario's work and reports every check as a
  * KTAP line on the console, named "genN.check".  Every generation but the
@@ -37,12 +41,16 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <termios.h>
 
 #include "kho_guest.h"
 
 #define KERNEL_PATH	"/kho/bzImage"
 #define NEXT_INITRD	"/next-initrd.cpio"
+/* What else the next initramfs needs: "d PATH" and "f PATH" lines. */
+#define EXTRA_LIST	"/kho/extra"
+#define KEXEC_TOOL	"/usr/sbin/kexec"
 #define DEBUG_EXIT_PORT	0xf4
 
 static int console_fd = -1;
@@ -286,7 +294,27 @@ static int cpio_file(FILE *f, const char *src, const char *name,
 	return ret;
 }
 
-/* This program and the kernel image: all the next generation needs. */
+/* The directories and files of EXTRA_LIST (kexec-tools and its libraries). */
+static int cpio_extra(FILE *out)
+{
+	FILE *list = fopen(EXTRA_LIST, "r");
+	char line[512];
+	int ret = 0;
+
+	if (!list)
+		return 0;
+	while (!ret && fgets(line, sizeof(line), list)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "d /", 3))
+			ret = cpio_entry(out, line + 3, 040755, NULL, 0);
+		else if (!strncmp(line, "f /", 3))
+			ret = cpio_file(out, line + 2, line + 3, 0100755);
+	}
+	fclose(list);
+	return ret;
+}
+
+/* This program, the kernel image and the extras: all the next one needs. */
 static int write_next_initrd(void)
 {
 	FILE *f = fopen(NEXT_INITRD, "w");
@@ -299,6 +327,10 @@ static int write_next_initrd(void)
 		ret = cpio_file(f, "/init", "init", 0100755);
 	if (!ret)
 		ret = cpio_file(f, KERNEL_PATH, "kho/bzImage", 0100644);
+	if (!ret)
+		ret = cpio_file(f, EXTRA_LIST, "kho/extra", 0100644);
+	if (!ret)
+		ret = cpio_extra(f);
 	if (!ret)
 		ret = cpio_entry(f, "TRAILER!!!", 0, NULL, 0);
 	if (fclose(f) && !ret)
@@ -366,9 +398,70 @@ static void power_off(int code)
 		pause();
 }
 
+/* Run a program and wait for it: its exit status, or -errno. */
+static int run_program(char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static bool use_kexec_tools(void)
+{
+	const char *loader = param("kho_loader");
+
+	return loader && !strcmp(loader, "kexec-tools");
+}
+
+/*
+ * The next generation through kexec-tools, with exactly the commands the
+ * README gives users: "kexec -s -l IMAGE --initrd=... --append=...", then
+ * "kexec -e". Returns only if one of them failed.
+ */
+static void kexec_tools_next(void)
+{
+	char initrd[64], append[sizeof(guest.next_cmdline) + 16], gen[16];
+	char *load[] = { KEXEC_TOOL, "-s", "-l", KERNEL_PATH, initrd, append,
+			 NULL };
+	char *exec[] = { KEXEC_TOOL, "-e", NULL };
+	int ret;
+
+	snprintf(gen, sizeof(gen), "%d", guest.gen + 1);
+	next_param("kho_gen", gen);
+	ret = write_next_initrd();
+	check(!ret, "next_initrd", "writing %s: %s", NEXT_INITRD,
+	      strerror(-ret));
+	snprintf(initrd, sizeof(initrd), "--initrd=%s", NEXT_INITRD);
+	snprintf(append, sizeof(append), "--append=%s", guest.next_cmdline);
+	ret = run_program(load);
+	check(!ret, "kexec_tools_load", "kexec -s -l exited with %d", ret);
+	finish();
+	if (ret)
+		power_off(2);
+	out("# kho-guest: kexec -e to gen%d: %s", guest.gen + 1,
+	    guest.next_cmdline);
+	tcdrain(console_fd);
+	ret = run_program(exec);
+	check(false, "kexec_tools_exec", "kexec -e returned %d", ret);
+	power_off(3);
+}
+
 static void kexec_next(void)
 {
-	int ret = kexec_load_next();
+	int ret;
+
+	if (use_kexec_tools())
+		kexec_tools_next();
+	ret = kexec_load_next();
 
 	check(!ret, "kexec_file_load", "kexec_file_load: %s", strerror(-ret));
 	finish();
