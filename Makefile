@@ -5,7 +5,7 @@ VARIANT ?= small
 T ?=
 
 .PHONY: all demo check tree build initramfs series checkpatch deps clean bench \
-	distclean import list fuzz fresh-demo
+	distclean import list fuzz fresh-demo distro
 
 all: check
 
@@ -27,6 +27,10 @@ initramfs: build
 # Everything: builds what is stale, runs every test (T='glob' picks some).
 check: deps
 	harness/check.py $(T)
+
+# Debian's own cloud-amd64 config with the series: build, boot, 3-gen chain.
+distro: deps
+	harness/check.py --group debian
 
 list: deps
 	@harness/check.py --list

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # build.sh [VARIANT]: build the assembled tree's bzImage out of tree in
 # build/obj-VARIANT, always through ccache with the same flags.
-# Variants: small (default); nomod, debug (add harness/configs/VARIANT.config).
+# Variants: small (default); nomod, debug, distro (tinyconfig plus
+# harness/configs/VARIANT.config); debian (Debian's cloud-amd64 config with
+# every module off, plus harness/configs/debian.config).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-small}
@@ -10,9 +12,17 @@ obj=$BUILD/obj-$variant
 frags=("$TOP/harness/configs/tiny-x86_64.config")
 series_frag=$TREE/tools/testing/selftests/kho/config
 [ -f "$series_frag" ] && frags+=("$series_frag")
+# The base configuration: tinyconfig, or Debian's own for 'debian'.
+base_config=tinyconfig
 case "$variant" in
 small) ;;
-nomod | debug) frags+=("$TOP/harness/configs/$variant.config") ;;
+nomod | debug | distro) frags+=("$TOP/harness/configs/$variant.config") ;;
+debian)
+	base_config=$(ls /usr/src/linux-config-6.12/config.amd64_none_cloud-amd64.xz 2>/dev/null) ||
+		die "no Debian cloud-amd64 config: install linux-config-6.12 (harness/deps.sh)"
+	frags=("$TOP/harness/configs/debian.config")
+	[ -f "$series_frag" ] && frags+=("$series_frag")
+	;;
 *) die "unknown build variant '$variant'" ;;
 esac
 
@@ -27,10 +37,19 @@ kmake() {
 }
 
 # Regenerate .config only when a fragment changed.
-cfg_hash=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+cfg_hash=$({
+	cat "${frags[@]}"
+	[ "$base_config" = tinyconfig ] || xzcat "$base_config"
+} | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$obj/.kho-config" 2>/dev/null)" != "$cfg_hash" ] || [ ! -f "$obj/.config" ]; then
-	info "configuring $variant: tinyconfig + ${frags[*]##*/}"
-	kmake -s tinyconfig >/dev/null
+	info "configuring $variant: ${base_config##*/} + ${frags[*]##*/}"
+	if [ "$base_config" = tinyconfig ]; then
+		kmake -s tinyconfig >/dev/null
+	else
+		# Every module off: built in or not at all.
+		xzcat "$base_config" |
+			sed -E 's/^(CONFIG_[A-Za-z0-9_]+)=m$/# \1 is not set/' > "$obj/.config"
+	fi
 	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
 		"${frags[@]}" >/dev/null
 	kmake -s olddefconfig >/dev/null

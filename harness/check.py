@@ -6,7 +6,8 @@ and end with 'N passed, N failed'.
   harness/check.py               run everything
   harness/check.py 'kho-*' ...   run the tests whose names match (fnmatch)
   harness/check.py --list        list the tests
-  harness/check.py fresh-demo    a CI-only test (CI=true runs them all)
+  harness/check.py --group G     the tests of group G (see tests.py)
+  harness/check.py fresh-demo    one test of a group, by its exact name
   harness/check.py -v NAME       also print every guest check and the log path
 """
 
@@ -21,7 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as runner  # noqa: E402
 from progress import Ticker  # noqa: E402
-from tests import TESTS  # noqa: E402
+from tests import CI_GROUPS, TESTS  # noqa: E402
 
 TOP = runner.TOP
 BUILD = os.path.join(TOP, 'build')
@@ -142,11 +143,17 @@ def run_command(t, verbose):
     return r.returncode == 0, last[:200]
 
 
-def selected(t, names):
-    """Is test t asked for? CI-only tests need CI or their exact name."""
-    if t.get('ci') and t['name'] not in names:
-        return os.environ.get('CI') == 'true' and not names
-    return not names or any(fnmatch.fnmatch(t['name'], p) for p in names)
+def selected(t, names, groups, default):
+    """Is test t asked for? By name (a test of a group only by its exact
+    name), by its group, or as one of the default set (no group)."""
+    group = t.get('group')
+    if names:
+        if group:
+            return t['name'] in names
+        return any(fnmatch.fnmatch(t['name'], p) for p in names)
+    if group:
+        return group in groups
+    return default
 
 
 def main():
@@ -154,10 +161,18 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('names', nargs='*')
     ap.add_argument('--list', action='store_true')
+    ap.add_argument('--group', action='append', default=[],
+                    help='run only the tests of this group (repeatable)')
     ap.add_argument('-v', '--verbose', action='store_true')
     opts = ap.parse_args()
 
-    tests = [t for t in TESTS if selected(t, opts.names)]
+    # Default: the tests of no group, plus CI_GROUPS in CI; --group only
+    # the groups named.
+    groups = list(opts.group)
+    if not groups and os.environ.get('CI') == 'true':
+        groups = CI_GROUPS
+    tests = [t for t in TESTS
+             if selected(t, opts.names, groups, not opts.group)]
     if opts.list:
         for t in TESTS:
             print('%-28s %s' % (t['name'], t.get('doc', '')))

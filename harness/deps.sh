@@ -10,7 +10,9 @@ PKGS="gcc make bc flex bison libelf-dev libssl-dev cpio ccache
       python3-ply python3-git xz-utils git kmod libc6-dev dwarves
       clang llvm libclang-rt-14-dev liburcu-dev kexec-tools"
 
+# The base source and Debian's configs of that same version.
 base_pkg="$(base_get package)=$(base_get version)"
+config_pkg="linux-config-6.12=$(base_get version)"
 
 missing=""
 for p in $PKGS; do
@@ -20,6 +22,8 @@ done
 want_version=$(base_get version)
 have_version=$(dpkg-query -W -f='${Version}' "$(base_get package)" 2>/dev/null || true)
 [ "$have_version" = "$want_version" ] || missing="$missing $base_pkg"
+have_config=$(dpkg-query -W -f='${Version}' linux-config-6.12 2>/dev/null || true)
+[ "$have_config" = "$want_version" ] || missing="$missing $config_pkg"
 
 [ -z "$missing" ] && exit 0
 
