@@ -36,6 +36,7 @@
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/test.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -46,9 +47,6 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
-
-/* kho_scratch[] and the outgoing kexec metadata, to misuse on purpose */
-#include "../kernel/liveupdate/kexec_handover_internal.h"
 
 #include "test_kho.h"
 
@@ -632,21 +630,24 @@ static bool kho_test_refuses(phys_addr_t phys, bool folio)
 
 static int kho_test_preserve_scratch(void)
 {
+	const struct kho_scratch *scratch;
 	bool refused = true;
+	unsigned int nr;
 
-	if (kho_scratch_cnt < 2)
+	scratch = kho_test_scratch(&nr);
+	if (nr < 2)
 		return -ENODEV;
 
-	refused &= kho_test_refuses(kho_scratch[1].addr, false);
-	refused &= kho_test_refuses(kho_scratch[0].addr, false);
-	refused &= kho_test_refuses(kho_scratch[1].addr + PAGE_SIZE, true);
+	refused &= kho_test_refuses(scratch[1].addr, false);
+	refused &= kho_test_refuses(scratch[0].addr, false);
+	refused &= kho_test_refuses(scratch[1].addr + PAGE_SIZE, true);
 	return refused ? -EINVAL : -EIO;
 }
 
 /* Break the outgoing kexec metadata: the next kernel must refuse it. */
 static int kho_test_metadata_bad_version(void)
 {
-	struct kho_kexec_metadata *meta = kho_kexec_metadata_out();
+	struct kho_kexec_metadata *meta = kho_test_metadata_out();
 
 	if (!meta)
 		return -ENODEV;
@@ -656,7 +657,7 @@ static int kho_test_metadata_bad_version(void)
 
 static int kho_test_metadata_short(void)
 {
-	struct kho_kexec_metadata *meta = kho_kexec_metadata_out();
+	struct kho_kexec_metadata *meta = kho_test_metadata_out();
 
 	if (!meta)
 		return -ENODEV;

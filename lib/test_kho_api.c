@@ -30,6 +30,7 @@
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/test.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -40,7 +41,6 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 
-#include "../kernel/liveupdate/kexec_handover_internal.h"
 #include "test_kho.h"
 
 #define KHO_TEST_VM_BLOB	"kho-test-vmalloc"
@@ -674,7 +674,7 @@ static int kho_test_v2_preserve(void)
 	err = kho_test_raw_add();
 	if (err)
 		goto err_remove_fdt;
-	return kho_debug_emit_v2();
+	return kho_test_emit_v2();
 
 err_remove_fdt:
 	kho_remove_subtree(fdt);
@@ -827,16 +827,6 @@ static void kho_test_errors_pages(struct page *page)
 	KHO_TEST_CHECK(!kho_restore_pages(phys, 1));
 	KHO_TEST_CHECK(!kho_restore_pages(phys + 8, 1));
 	KHO_TEST_CHECK(!kho_restore_pages(phys, 0));
-}
-
-static bool kho_test_is_preserved(unsigned long pfn, unsigned int order)
-{
-	bool set;
-
-	mutex_lock(&kho_out.tree.lock);
-	set = __kho_radix_page_is_set(&kho_out.tree, pfn, order);
-	mutex_unlock(&kho_out.tree.lock);
-	return set;
 }
 
 /*
