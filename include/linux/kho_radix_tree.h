@@ -110,6 +110,8 @@ bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
 			     unsigned int order);
 bool kho_radix_root_has_block(const struct kho_radix_node *root,
 			      unsigned long pfn, unsigned int order);
+int kho_radix_root_find_block(const struct kho_radix_node *root,
+			      unsigned long pfn, unsigned long orders);
 int kho_radix_walk_tree(struct kho_radix_tree *tree,
 			kho_radix_tree_walk_callback_t cb, void *arg);
 int __kho_radix_walk_tree(const struct kho_radix_node *root,

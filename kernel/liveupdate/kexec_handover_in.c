@@ -482,28 +482,17 @@ static bool kho_blob_in_ram(u64 phys, u64 size)
 	       pfn_valid(PHYS_PFN(phys + size - 1));
 }
 
-/* "kho-v2" has no blob size: only FDT blobs can tell theirs. */
-static int kho_v2_blob_size(u64 phys, u64 *size)
-{
-	const void *blob;
-
-	if (!kho_blob_in_ram(phys, sizeof(struct fdt_header)))
-		return -EINVAL;
-	blob = phys_to_virt(phys);
-	if (fdt_check_header(blob))
-		return -EINVAL;
-	*size = fdt_totalsize(blob);
-	return 0;
-}
-
 static int kho_in_blob(const void *fdt, int off, u64 *phys, u64 *size)
 {
 	bool sized;
 
 	if (kho_blob_record(fdt, off, phys, size, &sized))
 		return -EINVAL;
-	if (!sized && kho_v2_blob_size(*phys, size))
-		return -EINVAL;
+	if (!sized) {
+		if (!kho_blob_in_ram(*phys, sizeof(struct fdt_header)))
+			return -EINVAL;
+		*size = kho_v2_blob_size(phys_to_virt(*phys));
+	}
 	/* reserve_mem asks before kho_memory_init() checked the blobs */
 	return kho_blob_in_ram(*phys, *size) ? 0 : -EINVAL;
 }

@@ -246,20 +246,14 @@ static bool kho_radix_any_inside(const struct kho_radix_node *root,
 static bool kho_radix_overlaps(const struct kho_radix_node *root,
 			       unsigned long pfn, unsigned int order)
 {
-	unsigned long around;
 	unsigned int other;
-	bool found;
 
-	for (other = 0; other <= MAX_PAGE_ORDER; other++) {
-		around = round_down(pfn, 1UL << other);
-		if (other <= order)
-			found = kho_radix_any_inside(root, pfn, order, other);
-		else
-			found = kho_radix_root_has_block(root, around, other);
-		if (found)
+	for (other = 0; other <= order; other++)
+		if (kho_radix_any_inside(root, pfn, order, other))
 			return true;
-	}
-	return false;
+	return kho_radix_root_find_block(root, pfn,
+					 GENMASK(MAX_PAGE_ORDER, 0) &
+					 ~GENMASK(order, 0)) >= 0;
 }
 
 /*
@@ -458,6 +452,33 @@ bool kho_radix_root_has_block(const struct kho_radix_node *root,
 	key = kho_radix_pfn_key(pfn, order);
 	leaf = kho_radix_find_leaf(root, key);
 	return leaf && test_bit(kho_radix_leaf_bit(key), leaf->bitmap);
+}
+
+/**
+ * kho_radix_root_find_block - Find the recorded block that holds a page.
+ * @root: The root of the tree.
+ * @pfn: The page frame.
+ * @orders: Mask of the orders to look for: bit n for order n.
+ *
+ * Blocks of one order never overlap, so at most one block of each order
+ * holds @pfn: the one starting at @pfn rounded down to that order.
+ *
+ * Context: Any context; takes no lock.  Nobody may change the tree, or the
+ * caller holds its lock.  Does not sleep.
+ * Return: the smallest order in @orders of a recorded block holding @pfn,
+ * or -1 if there is none.
+ */
+int kho_radix_root_find_block(const struct kho_radix_node *root,
+			      unsigned long pfn, unsigned long orders)
+{
+	unsigned int order;
+
+	for_each_set_bit(order, &orders, KHO_ORDER_0_LOG2)
+		if (kho_radix_root_has_block(root,
+					     round_down(pfn, 1UL << order),
+					     order))
+			return order;
+	return -1;
 }
 
 /**
