@@ -183,41 +183,6 @@ static struct kho_test_api kho_test_api = {
 
 /* --- data ------------------------------------------------------------- */
 
-static void kho_test_api_fill(void *mem, size_t size, u64 seed)
-{
-	u8 *p = mem;
-	u64 v;
-
-	while (size) {
-		size_t n = min(size, sizeof(v));
-
-		v = kho_test_next(&seed);
-		memcpy(p, &v, n);
-		p += n;
-		size -= n;
-	}
-}
-
-/* Bytes of @mem that differ from what kho_test_api_fill() wrote. */
-static unsigned long kho_test_api_bad(const void *mem, size_t size, u64 seed)
-{
-	const u8 *p = mem;
-	unsigned long bad = 0;
-	size_t i;
-	u64 v;
-
-	while (size) {
-		size_t n = min(size, sizeof(v));
-
-		v = kho_test_next(&seed);
-		for (i = 0; i < n; i++)
-			bad += p[i] != ((u8 *)&v)[i];
-		p += n;
-		size -= n;
-	}
-	return bad;
-}
-
 static void kho_test_api_check(bool ok, const char *what)
 {
 	kho_test_api.checks++;
@@ -260,7 +225,7 @@ static void *kho_test_vm_alloc(enum kho_test_area i, struct kho_test_vm_area *a)
 	mem = i == KHO_TEST_AREA_HUGE ? vmalloc_huge(a->size, GFP_KERNEL) :
 					vmalloc(a->size);
 	if (mem)
-		kho_test_api_fill(mem, a->size, a->seed);
+		kho_test_fill(mem, a->size, a->seed);
 	return mem;
 }
 
@@ -323,7 +288,7 @@ static int kho_test_bufs_preserve(struct kho_test_vm_blob *blob)
 		b->phys = virt_to_phys(buf);
 		b->size = kho_test_buf_sizes[i];
 		b->seed = kho_test_seed();
-		kho_test_api_fill(buf, b->size, b->seed);
+		kho_test_fill(buf, b->size, b->seed);
 	}
 	kho_test_api.bufs_preserved = KHO_TEST_NR_BUFS;
 	return 0;
@@ -390,7 +355,7 @@ static void kho_test_vm_restore(enum kho_test_area i,
 		kho_test_api.vm_restored_huge = is_vm_area_hugepages(mem);
 		kho_test_api.vm_restored_order = vm_area_page_order(vm);
 	}
-	bad = kho_test_api_bad(mem, a->size, a->seed);
+	bad = kho_test_bad(mem, a->size, a->seed);
 	kho_test_api.vm_bytes += a->size - bad;
 	if (bad) {
 		pr_err("area %u: %lu bad bytes\n", i, bad);
@@ -416,7 +381,7 @@ static void kho_test_buf_restore(unsigned int i, const struct kho_test_buf *b)
 	if (!i)
 		KHO_TEST_CHECK(!kho_restore_folio(b->phys));
 
-	if (kho_test_api_bad(buf, b->size, b->seed)) {
+	if (kho_test_bad(buf, b->size, b->seed)) {
 		pr_err("buffer %u at %#llx differs\n", i, b->phys);
 		kho_test_api.bufs_bad++;
 	} else {
@@ -529,7 +494,7 @@ static int kho_test_numa_preserve(void)
 	blob->pfn = page_to_pfn(page);
 	blob->nr_pages = nr;
 	blob->seed = kho_test_seed();
-	kho_test_api_fill(page_address(page), nr << PAGE_SHIFT, blob->seed);
+	kho_test_fill(page_address(page), nr << PAGE_SHIFT, blob->seed);
 
 	err = kho_preserve_pages(page, nr);
 	if (err)
@@ -599,8 +564,8 @@ static int kho_test_numa_verify(void)
 		goto out_free_blob;
 
 	kho_test_api.numa_pages = nr;
-	kho_test_api.numa_bad = kho_test_api_bad(page_address(page),
-						 nr << PAGE_SHIFT, blob->seed);
+	kho_test_api.numa_bad = kho_test_bad(page_address(page),
+					     nr << PAGE_SHIFT, blob->seed);
 	free_contig_range(page_to_pfn(page), nr);
 out_free_blob:
 	kho_restore_free(blob);
@@ -654,7 +619,7 @@ static int kho_test_v2_preserve(void)
 	data = alloc_pages_exact(nr << PAGE_SHIFT, GFP_KERNEL);
 	if (!data)
 		return -ENOMEM;
-	kho_test_api_fill(data, nr << PAGE_SHIFT, seed);
+	kho_test_fill(data, nr << PAGE_SHIFT, seed);
 	err = kho_preserve_pages(virt_to_page(data), nr);
 	if (err)
 		goto err_free_data;
@@ -710,9 +675,9 @@ static void kho_test_v2_restore(const void *fdt)
 	if (!page)
 		return;
 	kho_test_api.v2_pages = nr;
-	kho_test_api.v2_bad = kho_test_api_bad(page_address(page),
-					       nr << PAGE_SHIFT,
-					       kho_test_fdt_u64(fdt, "seed"));
+	kho_test_api.v2_bad = kho_test_bad(page_address(page),
+					   nr << PAGE_SHIFT,
+					   kho_test_fdt_u64(fdt, "seed"));
 	free_contig_range(page_to_pfn(page), nr);
 }
 

@@ -275,27 +275,6 @@ static struct kho_stress_state kho_stress = {
 	.lock = __MUTEX_INITIALIZER(kho_stress.lock),
 };
 
-/* Fill an item with the data of its seed, or check it; return bad words. */
-static unsigned long kho_stress_data(struct kho_stress_item *item, bool fill)
-{
-	u64 state = item->seed;
-	unsigned long i, j, bad = 0;
-
-	for (i = 0; i < item->nr_pages; i++) {
-		u64 *p = page_address(item->page + i);
-
-		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
-			u64 want = kho_test_next(&state);
-
-			if (fill)
-				p[j] = want;
-			else if (p[j] != want)
-				bad++;
-		}
-	}
-	return bad;
-}
-
 static int kho_stress_item_alloc(struct kho_stress_item *item, u64 *rng,
 				 bool fill)
 {
@@ -324,7 +303,8 @@ static int kho_stress_item_alloc(struct kho_stress_item *item, u64 *rng,
 	}
 	if (fill) {
 		item->seed = kho_test_seed();
-		kho_stress_data(item, true);
+		kho_test_fill(page_address(item->page),
+			      item->nr_pages << PAGE_SHIFT, item->seed);
 	}
 	return 0;
 }
@@ -980,9 +960,10 @@ static void kho_stress_verify_entry(const struct kho_stress_entry *e)
 		kho_stress.in_bad++;
 		return;
 	}
-	bad = kho_stress_data(&item, false);
+	bad = kho_test_bad(page_address(item.page),
+			   item.nr_pages << PAGE_SHIFT, item.seed);
 	if (bad) {
-		pr_err("%lu bad words in %llu pages at %#llx\n", bad,
+		pr_err("%lu bad bytes in %llu pages at %#llx\n", bad,
 		       e->nr_pages, e->phys);
 		kho_stress.in_bad++;
 	}
