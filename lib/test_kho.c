@@ -686,7 +686,7 @@ static int kho_test_preserve_scratch(void)
 	refused &= kho_test_refuses(scratch[1].addr, false);
 	refused &= kho_test_refuses(scratch[0].addr, false);
 	refused &= kho_test_refuses(scratch[1].addr + PAGE_SIZE, true);
-	return refused ? -EINVAL : -EIO;
+	return refused ? 0 : -EIO;
 }
 
 /* Break the outgoing kexec metadata: the next kernel must refuse it. */
