@@ -64,6 +64,8 @@
 #define KHO_STRESS_SET_BLOB	"kho-test-set"
 #define KHO_STRESS_FAULT_BLOB	"kho-test-fault"
 #define KHO_STRESS_MAGIC	0x4b484f53	/* "KHOS" */
+/* room for "kho-test-stress-" and any unsigned int */
+#define KHO_STRESS_NAME_MAX	32
 
 /* fault_pages: odd, so that the range splits into blocks of 3 orders */
 #define KHO_FAULT_PAGES		37
@@ -166,7 +168,7 @@ struct kho_stress_extra {
 	void *mem;
 	void *blob;
 	bool blob_added;
-	char name[24];
+	char name[KHO_STRESS_NAME_MAX];
 };
 
 /**
@@ -850,7 +852,7 @@ static int kho_stress_run(struct kho_stress_set *set,
 	struct kho_stress_item *shared = &set->items[nr *
 						     KHO_STRESS_THREAD_ITEMS];
 	unsigned int i = 0, cpu, started;
-	char name[24];
+	char name[KHO_STRESS_NAME_MAX];
 	int err = 0;
 
 	for_each_online_cpu(cpu) {
