@@ -2,7 +2,9 @@
 /*
  * Test single areas of the Kexec HandOver (KHO) API, one generation
  * preserving and the next one restoring. Commands in
- * /sys/kernel/debug/test_kho/, results in its "status" file:
+ * /sys/kernel/debug/test_kho/; a write fails with -EIO if any check of the
+ * command failed, which the kernel log names, and the "status" file shows
+ * the counts behind them:
  *
  * vmalloc_preserve	preserve a vmalloc() area, a vmalloc_huge() area and
  *			kho_alloc_preserve() buffers of several sizes, all
@@ -194,6 +196,17 @@ static void kho_test_api_check(bool ok, const char *what)
 
 #define KHO_TEST_CHECK(cond)	kho_test_api_check(cond, #cond)
 
+/*
+ * Every command checks its own outcome with KHO_TEST_CHECK(): 0 if no
+ * check failed since @failed was read from &kho_test_api.checks_failed,
+ * else -EIO.  User space then only needs the command's result; the log
+ * names each failed check.
+ */
+static int kho_test_api_verdict(unsigned long failed)
+{
+	return kho_test_api.checks_failed != failed ? -EIO : 0;
+}
+
 /* The incoming blob @name of at least @min_size bytes, or an ERR_PTR(). */
 static void *kho_test_api_in_blob(const char *name, size_t min_size)
 {
@@ -296,6 +309,7 @@ static int kho_test_bufs_preserve(struct kho_test_vm_blob *blob)
 
 static int kho_test_vm_preserve(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	void *areas[KHO_TEST_NR_AREAS];
 	struct kho_test_vm_blob *blob;
 	int err;
@@ -316,7 +330,8 @@ static int kho_test_vm_preserve(void)
 	if (err)
 		goto err_free_areas;
 	/* the next kernel owns the areas now */
-	return 0;
+	KHO_TEST_CHECK(kho_test_api.vm_huge);
+	return kho_test_api_verdict(failed);
 
 err_free_areas:
 	kho_test_vm_free(areas, KHO_TEST_NR_AREAS, blob);
@@ -392,6 +407,7 @@ static void kho_test_buf_restore(unsigned int i, const struct kho_test_buf *b)
 
 static int kho_test_vm_verify(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	struct kho_test_vm_blob *blob;
 	unsigned int i;
 
@@ -405,7 +421,15 @@ static int kho_test_vm_verify(void)
 		kho_test_buf_restore(i, &blob->bufs[i]);
 	kho_restore_free(blob);
 
-	return kho_test_api.vm_bad || kho_test_api.bufs_bad ? -EIO : 0;
+	KHO_TEST_CHECK(kho_test_api.vm_restored == KHO_TEST_NR_AREAS);
+	KHO_TEST_CHECK(!kho_test_api.vm_bad);
+	KHO_TEST_CHECK(kho_test_api.vm_bytes ==
+		       KHO_TEST_VM_SIZE + KHO_TEST_VM_HUGE_SIZE);
+	KHO_TEST_CHECK(kho_test_api.vm_restored_huge);
+	KHO_TEST_CHECK(kho_test_api.vm_restored_order == PMD_SHIFT - PAGE_SHIFT);
+	KHO_TEST_CHECK(kho_test_api.bufs_restored == KHO_TEST_NR_BUFS);
+	KHO_TEST_CHECK(!kho_test_api.bufs_bad);
+	return kho_test_api_verdict(failed);
 }
 
 /* --- NUMA ---------------------------------------------------------------- */
@@ -472,6 +496,7 @@ static bool kho_test_numa_reserved(unsigned long pfn, unsigned long nr)
 
 static int kho_test_numa_preserve(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	unsigned long boundary, half, nr;
 	struct kho_test_range *blob;
 	struct page *page;
@@ -507,7 +532,8 @@ static int kho_test_numa_preserve(void)
 	/* one block would cover the range if nodes did not matter */
 	kho_test_api.numa_meaningful = IS_ALIGNED(page_to_pfn(page), nr) &&
 				       nr <= MAX_ORDER_NR_PAGES;
-	return 0;
+	KHO_TEST_CHECK(kho_test_api.numa_meaningful);
+	return kho_test_api_verdict(failed);
 
 err_unpreserve:
 	kho_unpreserve_pages(page, nr);
@@ -542,6 +568,7 @@ static bool kho_test_numa_blocks(unsigned long pfn, unsigned long end)
 
 static int kho_test_numa_verify(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	struct kho_test_range *blob;
 	struct page *page;
 	unsigned long nr;
@@ -569,7 +596,13 @@ static int kho_test_numa_verify(void)
 	free_contig_range(page_to_pfn(page), nr);
 out_free_blob:
 	kho_restore_free(blob);
-	return kho_test_api.numa_bad || kho_test_api.numa_crossing ? -EIO : 0;
+	KHO_TEST_CHECK(kho_test_api.numa_pages);
+	KHO_TEST_CHECK(!kho_test_api.numa_bad);
+	/* the range straddles the start of the last node */
+	KHO_TEST_CHECK(kho_test_api.numa_nodes == 2);
+	KHO_TEST_CHECK(kho_test_api.numa_blocks >= 2);
+	KHO_TEST_CHECK(!kho_test_api.numa_crossing);
+	return kho_test_api_verdict(failed);
 }
 
 /* --- kho-v2 input -------------------------------------------------------- */
@@ -683,6 +716,7 @@ static void kho_test_v2_restore(const void *fdt)
 
 static int kho_test_v2_verify(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	phys_addr_t phys;
 	size_t size;
 	void *fdt;
@@ -700,7 +734,13 @@ static int kho_test_v2_verify(void)
 
 	kho_test_v2_restore(fdt);
 	kho_restore_free(fdt);
-	return kho_test_api.v2_bad ? -EIO : 0;
+
+	/* the raw blob has no size and is no FDT: a kho-v2 reader refuses it */
+	KHO_TEST_CHECK(kho_test_api.v2_raw_err == -EINVAL);
+	KHO_TEST_CHECK(size > 0 && size < PAGE_SIZE);
+	KHO_TEST_CHECK(kho_test_api.v2_pages == KHO_TEST_FDT_PAGES);
+	KHO_TEST_CHECK(!kho_test_api.v2_bad);
+	return kho_test_api_verdict(failed);
 }
 
 /* --- error returns ------------------------------------------------------- */
@@ -853,7 +893,7 @@ static int kho_test_errors(void)
 	kho_test_errors_twice(page);
 	for (i = 0; i < 4; i++)
 		__free_page(page + i);
-	return kho_test_api.checks_failed != failed ? -EIO : 0;
+	return kho_test_api_verdict(failed);
 }
 
 /* --- debugfs ------------------------------------------------------------- */
