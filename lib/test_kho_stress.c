@@ -36,6 +36,9 @@
  *			with the error of kho_add_subtree(), e.g. -ENOSPC when
  *			the root FDT is full.
  * fdt_unfill		remove every blob fdt_fill added.
+ *
+ * churn_done, stress and set_verify check their own outcome: they fail
+ * with -EIO, and log why, if an operation failed or went missing.
  */
 
 #define pr_fmt(fmt) "test_kho: " fmt
@@ -753,7 +756,13 @@ static int kho_churn_done(void)
 	kho_churn_run(churn_ops - churn_ops / 2);
 	kho_stress_set_destroy(&kho_stress.churn);
 	kho_stress_extra_fini(&kho_stress.churn_extra);
-	return kho_stress.churn_errors ? -EIO : 0;
+	if (kho_stress.churn_errors || kho_stress.churn_done != churn_ops) {
+		pr_err("churn: %lu of %u operations, %lu failed\n",
+		       kho_stress.churn_done, churn_ops,
+		       kho_stress.churn_errors);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* --- set_build, set_mutate ------------------------------------------------ */
@@ -923,15 +932,21 @@ static int kho_stress_start(void)
 		goto out_free;
 
 	err = kho_stress_run(set, threads, nr, busy);
-	if (!err && kho_stress.stress_errors)
+	if (!err && (kho_stress.stress_errors || !kho_stress.stress_ops ||
+		     kho_stress.stress_threads != nr)) {
+		pr_err("stress: %lu operations on %u of %u threads, %lu failed\n",
+		       kho_stress.stress_ops, kho_stress.stress_threads, nr,
+		       kho_stress.stress_errors);
 		err = -EIO;
+	}
 	if (err) {
 		kho_stress_set_destroy(set);
 		goto out_free;
 	}
 
 	kho_stress_set_compact(set);
-	err = kho_stress_set_publish(set);
+	/* the next kernel must have something to restore */
+	err = set->nr ? kho_stress_set_publish(set) : -EIO;
 	if (err)
 		kho_stress_set_destroy(set);
 out_free:
