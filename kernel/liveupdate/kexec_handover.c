@@ -73,7 +73,7 @@ void __init kho_memory_init(void)
 		kho_in_memory_init();
 	} else if (!kho_enable) {
 		return;
-	} else if (kho_scratch_reserve()) {
+	} else if (kho_scratch_place()) {
 		kho_enable = false;
 		return;
 	}

@@ -392,7 +392,7 @@ int kho_test_corrupt(const char *kind)
 	unsigned int i;
 	int err;
 
-	if (!kho_is_enabled() || !kho_out.fdt)
+	if (!kho_out_active())
 		return -EOPNOTSUPP;
 
 	for (i = 0; i < ARRAY_SIZE(kho_corruptions); i++) {

@@ -42,7 +42,7 @@ extern struct kho_scratch *kho_scratch;
 extern unsigned int kho_scratch_cnt;
 
 /* kexec_handover_scratch.c */
-int __init kho_scratch_reserve(void);
+int __init kho_scratch_place(void);
 void __init kho_scratch_make_cma(void);
 bool kho_overlaps_scratch(phys_addr_t phys, phys_addr_t size);
 

@@ -176,7 +176,7 @@ static void __init kho_scratch_free_all(void)
 }
 
 /**
- * kho_scratch_reserve - Place the scratch regions on a cold boot.
+ * kho_scratch_place - Place the scratch regions on a cold boot.
  *
  * Size and place the regions the next kernel will boot from.  memblock
  * allocates them only to find room on the right nodes and below the right
@@ -187,7 +187,7 @@ static void __init kho_scratch_free_all(void)
  * Context: Early boot, from memblock_free_all() before it frees memory.
  * Return: 0 on success, -ENOMEM if the regions do not fit.
  */
-int __init kho_scratch_reserve(void)
+int __init kho_scratch_place(void)
 {
 	unsigned int i, cnt = KHO_SCRATCH_NODES + num_node_state(N_MEMORY);
 	size_t array_size = cnt * sizeof(*kho_scratch);
