@@ -36,6 +36,7 @@
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/test.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -46,9 +47,6 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
-
-/* kho_scratch[] and the outgoing kexec metadata, to misuse on purpose */
-#include "../kernel/liveupdate/kexec_handover_internal.h"
 
 #include "test_kho.h"
 
@@ -82,7 +80,6 @@ MODULE_PARM_DESC(reserve_mem_name, "reserve_mem region to fill and check");
  * @phys: Physical address of the folio or the first page.
  * @nr_pages: Number of pages in the item.
  * @seed: Seed of the item's data.
- * @csum: Checksum of the item's data.
  * @order: Order of the folio.
  * @is_folio: The item is a folio, not a range of pages.
  * @generation: Kernel generation that wrote the data.
@@ -91,7 +88,6 @@ struct kho_test_entry {
 	u64 phys;
 	u64 nr_pages;
 	u64 seed;
-	u64 csum;
 	u32 order;
 	u32 is_folio;
 	u64 generation;
@@ -180,42 +176,89 @@ static u64 kho_test_item_seed(u64 generation, unsigned long idx)
 	return ((seed + generation) * 0x9e3779b97f4a7c15ULL) ^ (idx << 1) ^ 1;
 }
 
-/* Fill an item with its data and return the checksum. */
-static u64 kho_test_fill(struct kho_test_item *item)
+/**
+ * kho_test_fill - Fill memory with the pseudo-random data of a seed.
+ * @mem: The memory, 8-byte aligned.
+ * @size: Its size in bytes.
+ * @seed: The seed, see kho_test_seed().
+ *
+ * The one data pattern of the test module: kho_test_bad() checks it.
+ */
+void kho_test_fill(void *mem, size_t size, u64 seed)
 {
-	u64 state = item->entry.seed, csum = 0;
-	unsigned long i, j;
+	size_t i, words = size / sizeof(u64);
+	u64 *p = mem, v;
 
-	for (i = 0; i < item->entry.nr_pages; i++) {
-		u64 *p = page_address(item->page + i);
-
-		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
-			p[j] = kho_test_next(&state);
-			csum = rol64(csum, 1) ^ p[j];
-		}
+	for (i = 0; i < words; i++)
+		p[i] = kho_test_next(&seed);
+	if (size % sizeof(v)) {
+		v = kho_test_next(&seed);
+		memcpy(p + words, &v, size % sizeof(v));
 	}
-	return csum;
+}
+
+static unsigned long kho_test_bytes_differ(const void *a, const void *b,
+					   size_t n)
+{
+	const u8 *x = a, *y = b;
+	unsigned long bad = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bad += x[i] != y[i];
+	return bad;
+}
+
+/**
+ * kho_test_bad - Check memory filled by kho_test_fill().
+ * @mem: The memory, 8-byte aligned.
+ * @size: Its size in bytes.
+ * @seed: The seed it was filled with.
+ *
+ * Return: the number of bytes that differ from what kho_test_fill() wrote.
+ */
+unsigned long kho_test_bad(const void *mem, size_t size, u64 seed)
+{
+	size_t i, words = size / sizeof(u64);
+	unsigned long bad = 0;
+	const u64 *p = mem;
+	u64 v;
+
+	for (i = 0; i < words; i++) {
+		v = kho_test_next(&seed);
+		if (p[i] != v)
+			bad += kho_test_bytes_differ(&p[i], &v, sizeof(v));
+	}
+	if (size % sizeof(v)) {
+		v = kho_test_next(&seed);
+		bad += kho_test_bytes_differ(p + words, &v, size % sizeof(v));
+	}
+	return bad;
+}
+
+/* The pages of an item are contiguous in the linear map. */
+static void *kho_test_item_mem(const struct kho_test_item *item,
+			       size_t *size)
+{
+	*size = item->entry.nr_pages << PAGE_SHIFT;
+	return page_address(item->page);
+}
+
+static void kho_test_item_fill(struct kho_test_item *item)
+{
+	size_t size;
+	void *mem = kho_test_item_mem(item, &size);
+
+	kho_test_fill(mem, size, item->entry.seed);
 }
 
 /* Check every byte of an item; return the number of bad bytes. */
-static unsigned long kho_test_check(const struct kho_test_item *item)
+static unsigned long kho_test_item_bad(const struct kho_test_item *item)
 {
-	u64 state = item->entry.seed, csum = 0;
-	unsigned long i, j, bad = 0;
+	size_t size;
+	void *mem = kho_test_item_mem(item, &size);
 
-	for (i = 0; i < item->entry.nr_pages; i++) {
-		const u64 *p = page_address(item->page + i);
-
-		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
-			u64 want = kho_test_next(&state);
-
-			bad += hweight64(p[j] ^ want) ? sizeof(u64) : 0;
-			csum = rol64(csum, 1) ^ p[j];
-		}
-	}
-	if (!bad && csum != item->entry.csum)
-		bad = 1;
-	return bad;
+	return kho_test_bad(mem, size, item->entry.seed);
 }
 
 static struct kho_test_item *kho_test_add(struct kho_test_items *set)
@@ -300,7 +343,7 @@ static void kho_test_set_entry(struct kho_test_item *item, u64 generation,
 	item->entry.phys = page_to_phys(item->page);
 	item->entry.generation = generation;
 	item->entry.seed = kho_test_item_seed(generation, idx);
-	item->entry.csum = kho_test_fill(item);
+	kho_test_item_fill(item);
 }
 
 static int kho_test_alloc_range(struct kho_test_items *set, u64 generation)
@@ -527,7 +570,7 @@ static void kho_test_verify_entry(const struct kho_test_entry *e)
 
 	kho_test.restored_folios += e->is_folio;
 	kho_test.restored_pages += e->nr_pages;
-	bad = kho_test_check(item);
+	bad = kho_test_item_bad(item);
 	kho_test.verified_bytes += (e->nr_pages << PAGE_SHIFT) - bad;
 	if (bad && kho_test.mismatches++ < KHO_TEST_MAX_REPORTS)
 		pr_err("%lu bad bytes in %llu pages at %#llx (generation %llu)\n",
@@ -632,21 +675,24 @@ static bool kho_test_refuses(phys_addr_t phys, bool folio)
 
 static int kho_test_preserve_scratch(void)
 {
+	const struct kho_scratch *scratch;
 	bool refused = true;
+	unsigned int nr;
 
-	if (kho_scratch_cnt < 2)
+	scratch = kho_test_scratch(&nr);
+	if (nr < 2)
 		return -ENODEV;
 
-	refused &= kho_test_refuses(kho_scratch[1].addr, false);
-	refused &= kho_test_refuses(kho_scratch[0].addr, false);
-	refused &= kho_test_refuses(kho_scratch[1].addr + PAGE_SIZE, true);
-	return refused ? -EINVAL : -EIO;
+	refused &= kho_test_refuses(scratch[1].addr, false);
+	refused &= kho_test_refuses(scratch[0].addr, false);
+	refused &= kho_test_refuses(scratch[1].addr + PAGE_SIZE, true);
+	return refused ? 0 : -EIO;
 }
 
 /* Break the outgoing kexec metadata: the next kernel must refuse it. */
 static int kho_test_metadata_bad_version(void)
 {
-	struct kho_kexec_metadata *meta = kho_kexec_metadata_out();
+	struct kho_kexec_metadata *meta = kho_test_metadata_out();
 
 	if (!meta)
 		return -ENODEV;
@@ -656,7 +702,7 @@ static int kho_test_metadata_bad_version(void)
 
 static int kho_test_metadata_short(void)
 {
-	struct kho_kexec_metadata *meta = kho_kexec_metadata_out();
+	struct kho_kexec_metadata *meta = kho_test_metadata_out();
 
 	if (!meta)
 		return -ENODEV;

@@ -52,6 +52,8 @@ static inline u64 kho_test_seed(void)
 	return get_random_u64() | 1;
 }
 
+void kho_test_fill(void *mem, size_t size, u64 seed);
+unsigned long kho_test_bad(const void *mem, size_t size, u64 seed);
 struct page *kho_test_restore(phys_addr_t phys, unsigned long nr_pages,
 			      unsigned int order, bool is_folio);
 void kho_test_add_cmds(struct dentry *dir, struct kho_test_cmd *cmds,

@@ -2,7 +2,9 @@
 /*
  * Test single areas of the Kexec HandOver (KHO) API, one generation
  * preserving and the next one restoring. Commands in
- * /sys/kernel/debug/test_kho/, results in its "status" file:
+ * /sys/kernel/debug/test_kho/; a write fails with -EIO if any check of the
+ * command failed, which the kernel log names, and the "status" file shows
+ * the counts behind them:
  *
  * vmalloc_preserve	preserve a vmalloc() area, a vmalloc_huge() area and
  *			kho_alloc_preserve() buffers of several sizes, all
@@ -30,6 +32,7 @@
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/test.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -40,7 +43,6 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 
-#include "../kernel/liveupdate/kexec_handover_internal.h"
 #include "test_kho.h"
 
 #define KHO_TEST_VM_BLOB	"kho-test-vmalloc"
@@ -183,41 +185,6 @@ static struct kho_test_api kho_test_api = {
 
 /* --- data ------------------------------------------------------------- */
 
-static void kho_test_api_fill(void *mem, size_t size, u64 seed)
-{
-	u8 *p = mem;
-	u64 v;
-
-	while (size) {
-		size_t n = min(size, sizeof(v));
-
-		v = kho_test_next(&seed);
-		memcpy(p, &v, n);
-		p += n;
-		size -= n;
-	}
-}
-
-/* Bytes of @mem that differ from what kho_test_api_fill() wrote. */
-static unsigned long kho_test_api_bad(const void *mem, size_t size, u64 seed)
-{
-	const u8 *p = mem;
-	unsigned long bad = 0;
-	size_t i;
-	u64 v;
-
-	while (size) {
-		size_t n = min(size, sizeof(v));
-
-		v = kho_test_next(&seed);
-		for (i = 0; i < n; i++)
-			bad += p[i] != ((u8 *)&v)[i];
-		p += n;
-		size -= n;
-	}
-	return bad;
-}
-
 static void kho_test_api_check(bool ok, const char *what)
 {
 	kho_test_api.checks++;
@@ -228,6 +195,17 @@ static void kho_test_api_check(bool ok, const char *what)
 }
 
 #define KHO_TEST_CHECK(cond)	kho_test_api_check(cond, #cond)
+
+/*
+ * Every command checks its own outcome with KHO_TEST_CHECK(): 0 if no
+ * check failed since @failed was read from &kho_test_api.checks_failed,
+ * else -EIO.  User space then only needs the command's result; the log
+ * names each failed check.
+ */
+static int kho_test_api_verdict(unsigned long failed)
+{
+	return kho_test_api.checks_failed != failed ? -EIO : 0;
+}
 
 /* The incoming blob @name of at least @min_size bytes, or an ERR_PTR(). */
 static void *kho_test_api_in_blob(const char *name, size_t min_size)
@@ -260,7 +238,7 @@ static void *kho_test_vm_alloc(enum kho_test_area i, struct kho_test_vm_area *a)
 	mem = i == KHO_TEST_AREA_HUGE ? vmalloc_huge(a->size, GFP_KERNEL) :
 					vmalloc(a->size);
 	if (mem)
-		kho_test_api_fill(mem, a->size, a->seed);
+		kho_test_fill(mem, a->size, a->seed);
 	return mem;
 }
 
@@ -323,7 +301,7 @@ static int kho_test_bufs_preserve(struct kho_test_vm_blob *blob)
 		b->phys = virt_to_phys(buf);
 		b->size = kho_test_buf_sizes[i];
 		b->seed = kho_test_seed();
-		kho_test_api_fill(buf, b->size, b->seed);
+		kho_test_fill(buf, b->size, b->seed);
 	}
 	kho_test_api.bufs_preserved = KHO_TEST_NR_BUFS;
 	return 0;
@@ -331,6 +309,7 @@ static int kho_test_bufs_preserve(struct kho_test_vm_blob *blob)
 
 static int kho_test_vm_preserve(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	void *areas[KHO_TEST_NR_AREAS];
 	struct kho_test_vm_blob *blob;
 	int err;
@@ -351,7 +330,8 @@ static int kho_test_vm_preserve(void)
 	if (err)
 		goto err_free_areas;
 	/* the next kernel owns the areas now */
-	return 0;
+	KHO_TEST_CHECK(kho_test_api.vm_huge);
+	return kho_test_api_verdict(failed);
 
 err_free_areas:
 	kho_test_vm_free(areas, KHO_TEST_NR_AREAS, blob);
@@ -390,7 +370,7 @@ static void kho_test_vm_restore(enum kho_test_area i,
 		kho_test_api.vm_restored_huge = is_vm_area_hugepages(mem);
 		kho_test_api.vm_restored_order = vm_area_page_order(vm);
 	}
-	bad = kho_test_api_bad(mem, a->size, a->seed);
+	bad = kho_test_bad(mem, a->size, a->seed);
 	kho_test_api.vm_bytes += a->size - bad;
 	if (bad) {
 		pr_err("area %u: %lu bad bytes\n", i, bad);
@@ -416,7 +396,7 @@ static void kho_test_buf_restore(unsigned int i, const struct kho_test_buf *b)
 	if (!i)
 		KHO_TEST_CHECK(!kho_restore_folio(b->phys));
 
-	if (kho_test_api_bad(buf, b->size, b->seed)) {
+	if (kho_test_bad(buf, b->size, b->seed)) {
 		pr_err("buffer %u at %#llx differs\n", i, b->phys);
 		kho_test_api.bufs_bad++;
 	} else {
@@ -427,6 +407,7 @@ static void kho_test_buf_restore(unsigned int i, const struct kho_test_buf *b)
 
 static int kho_test_vm_verify(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	struct kho_test_vm_blob *blob;
 	unsigned int i;
 
@@ -440,7 +421,15 @@ static int kho_test_vm_verify(void)
 		kho_test_buf_restore(i, &blob->bufs[i]);
 	kho_restore_free(blob);
 
-	return kho_test_api.vm_bad || kho_test_api.bufs_bad ? -EIO : 0;
+	KHO_TEST_CHECK(kho_test_api.vm_restored == KHO_TEST_NR_AREAS);
+	KHO_TEST_CHECK(!kho_test_api.vm_bad);
+	KHO_TEST_CHECK(kho_test_api.vm_bytes ==
+		       KHO_TEST_VM_SIZE + KHO_TEST_VM_HUGE_SIZE);
+	KHO_TEST_CHECK(kho_test_api.vm_restored_huge);
+	KHO_TEST_CHECK(kho_test_api.vm_restored_order == PMD_SHIFT - PAGE_SHIFT);
+	KHO_TEST_CHECK(kho_test_api.bufs_restored == KHO_TEST_NR_BUFS);
+	KHO_TEST_CHECK(!kho_test_api.bufs_bad);
+	return kho_test_api_verdict(failed);
 }
 
 /* --- NUMA ---------------------------------------------------------------- */
@@ -507,6 +496,7 @@ static bool kho_test_numa_reserved(unsigned long pfn, unsigned long nr)
 
 static int kho_test_numa_preserve(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	unsigned long boundary, half, nr;
 	struct kho_test_range *blob;
 	struct page *page;
@@ -529,7 +519,7 @@ static int kho_test_numa_preserve(void)
 	blob->pfn = page_to_pfn(page);
 	blob->nr_pages = nr;
 	blob->seed = kho_test_seed();
-	kho_test_api_fill(page_address(page), nr << PAGE_SHIFT, blob->seed);
+	kho_test_fill(page_address(page), nr << PAGE_SHIFT, blob->seed);
 
 	err = kho_preserve_pages(page, nr);
 	if (err)
@@ -542,7 +532,8 @@ static int kho_test_numa_preserve(void)
 	/* one block would cover the range if nodes did not matter */
 	kho_test_api.numa_meaningful = IS_ALIGNED(page_to_pfn(page), nr) &&
 				       nr <= MAX_ORDER_NR_PAGES;
-	return 0;
+	KHO_TEST_CHECK(kho_test_api.numa_meaningful);
+	return kho_test_api_verdict(failed);
 
 err_unpreserve:
 	kho_unpreserve_pages(page, nr);
@@ -577,6 +568,7 @@ static bool kho_test_numa_blocks(unsigned long pfn, unsigned long end)
 
 static int kho_test_numa_verify(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	struct kho_test_range *blob;
 	struct page *page;
 	unsigned long nr;
@@ -599,12 +591,18 @@ static int kho_test_numa_verify(void)
 		goto out_free_blob;
 
 	kho_test_api.numa_pages = nr;
-	kho_test_api.numa_bad = kho_test_api_bad(page_address(page),
-						 nr << PAGE_SHIFT, blob->seed);
+	kho_test_api.numa_bad = kho_test_bad(page_address(page),
+					     nr << PAGE_SHIFT, blob->seed);
 	free_contig_range(page_to_pfn(page), nr);
 out_free_blob:
 	kho_restore_free(blob);
-	return kho_test_api.numa_bad || kho_test_api.numa_crossing ? -EIO : 0;
+	KHO_TEST_CHECK(kho_test_api.numa_pages);
+	KHO_TEST_CHECK(!kho_test_api.numa_bad);
+	/* the range straddles the start of the last node */
+	KHO_TEST_CHECK(kho_test_api.numa_nodes == 2);
+	KHO_TEST_CHECK(kho_test_api.numa_blocks >= 2);
+	KHO_TEST_CHECK(!kho_test_api.numa_crossing);
+	return kho_test_api_verdict(failed);
 }
 
 /* --- kho-v2 input -------------------------------------------------------- */
@@ -654,7 +652,7 @@ static int kho_test_v2_preserve(void)
 	data = alloc_pages_exact(nr << PAGE_SHIFT, GFP_KERNEL);
 	if (!data)
 		return -ENOMEM;
-	kho_test_api_fill(data, nr << PAGE_SHIFT, seed);
+	kho_test_fill(data, nr << PAGE_SHIFT, seed);
 	err = kho_preserve_pages(virt_to_page(data), nr);
 	if (err)
 		goto err_free_data;
@@ -674,7 +672,7 @@ static int kho_test_v2_preserve(void)
 	err = kho_test_raw_add();
 	if (err)
 		goto err_remove_fdt;
-	return kho_debug_emit_v2();
+	return kho_test_emit_v2();
 
 err_remove_fdt:
 	kho_remove_subtree(fdt);
@@ -710,14 +708,15 @@ static void kho_test_v2_restore(const void *fdt)
 	if (!page)
 		return;
 	kho_test_api.v2_pages = nr;
-	kho_test_api.v2_bad = kho_test_api_bad(page_address(page),
-					       nr << PAGE_SHIFT,
-					       kho_test_fdt_u64(fdt, "seed"));
+	kho_test_api.v2_bad = kho_test_bad(page_address(page),
+					   nr << PAGE_SHIFT,
+					   kho_test_fdt_u64(fdt, "seed"));
 	free_contig_range(page_to_pfn(page), nr);
 }
 
 static int kho_test_v2_verify(void)
 {
+	unsigned long failed = kho_test_api.checks_failed;
 	phys_addr_t phys;
 	size_t size;
 	void *fdt;
@@ -735,7 +734,13 @@ static int kho_test_v2_verify(void)
 
 	kho_test_v2_restore(fdt);
 	kho_restore_free(fdt);
-	return kho_test_api.v2_bad ? -EIO : 0;
+
+	/* the raw blob has no size and is no FDT: a kho-v2 reader refuses it */
+	KHO_TEST_CHECK(kho_test_api.v2_raw_err == -EINVAL);
+	KHO_TEST_CHECK(size > 0 && size < PAGE_SIZE);
+	KHO_TEST_CHECK(kho_test_api.v2_pages == KHO_TEST_FDT_PAGES);
+	KHO_TEST_CHECK(!kho_test_api.v2_bad);
+	return kho_test_api_verdict(failed);
 }
 
 /* --- error returns ------------------------------------------------------- */
@@ -829,16 +834,6 @@ static void kho_test_errors_pages(struct page *page)
 	KHO_TEST_CHECK(!kho_restore_pages(phys, 0));
 }
 
-static bool kho_test_is_preserved(unsigned long pfn, unsigned int order)
-{
-	bool set;
-
-	mutex_lock(&kho_out.tree.lock);
-	set = __kho_radix_page_is_set(&kho_out.tree, pfn, order);
-	mutex_unlock(&kho_out.tree.lock);
-	return set;
-}
-
 /*
  * Preserving memory that is preserved already, as the same block or as
  * part of another one, fails with -EEXIST; a range that fails half way
@@ -898,7 +893,7 @@ static int kho_test_errors(void)
 	kho_test_errors_twice(page);
 	for (i = 0; i < 4; i++)
 		__free_page(page + i);
-	return kho_test_api.checks_failed != failed ? -EIO : 0;
+	return kho_test_api_verdict(failed);
 }
 
 /* --- debugfs ------------------------------------------------------------- */

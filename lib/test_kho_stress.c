@@ -36,6 +36,9 @@
  *			with the error of kho_add_subtree(), e.g. -ENOSPC when
  *			the root FDT is full.
  * fdt_unfill		remove every blob fdt_fill added.
+ *
+ * churn_done, stress and set_verify check their own outcome: they fail
+ * with -EIO, and log why, if an operation failed or went missing.
  */
 
 #define pr_fmt(fmt) "test_kho: " fmt
@@ -64,6 +67,8 @@
 #define KHO_STRESS_SET_BLOB	"kho-test-set"
 #define KHO_STRESS_FAULT_BLOB	"kho-test-fault"
 #define KHO_STRESS_MAGIC	0x4b484f53	/* "KHOS" */
+/* room for "kho-test-stress-" and any unsigned int */
+#define KHO_STRESS_NAME_MAX	32
 
 /* fault_pages: odd, so that the range splits into blocks of 3 orders */
 #define KHO_FAULT_PAGES		37
@@ -166,7 +171,7 @@ struct kho_stress_extra {
 	void *mem;
 	void *blob;
 	bool blob_added;
-	char name[24];
+	char name[KHO_STRESS_NAME_MAX];
 };
 
 /**
@@ -275,27 +280,6 @@ static struct kho_stress_state kho_stress = {
 	.lock = __MUTEX_INITIALIZER(kho_stress.lock),
 };
 
-/* Fill an item with the data of its seed, or check it; return bad words. */
-static unsigned long kho_stress_data(struct kho_stress_item *item, bool fill)
-{
-	u64 state = item->seed;
-	unsigned long i, j, bad = 0;
-
-	for (i = 0; i < item->nr_pages; i++) {
-		u64 *p = page_address(item->page + i);
-
-		for (j = 0; j < PAGE_SIZE / sizeof(*p); j++) {
-			u64 want = kho_test_next(&state);
-
-			if (fill)
-				p[j] = want;
-			else if (p[j] != want)
-				bad++;
-		}
-	}
-	return bad;
-}
-
 static int kho_stress_item_alloc(struct kho_stress_item *item, u64 *rng,
 				 bool fill)
 {
@@ -324,7 +308,8 @@ static int kho_stress_item_alloc(struct kho_stress_item *item, u64 *rng,
 	}
 	if (fill) {
 		item->seed = kho_test_seed();
-		kho_stress_data(item, true);
+		kho_test_fill(page_address(item->page),
+			      item->nr_pages << PAGE_SHIFT, item->seed);
 	}
 	return 0;
 }
@@ -771,7 +756,13 @@ static int kho_churn_done(void)
 	kho_churn_run(churn_ops - churn_ops / 2);
 	kho_stress_set_destroy(&kho_stress.churn);
 	kho_stress_extra_fini(&kho_stress.churn_extra);
-	return kho_stress.churn_errors ? -EIO : 0;
+	if (kho_stress.churn_errors || kho_stress.churn_done != churn_ops) {
+		pr_err("churn: %lu of %u operations, %lu failed\n",
+		       kho_stress.churn_done, churn_ops,
+		       kho_stress.churn_errors);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* --- set_build, set_mutate ------------------------------------------------ */
@@ -870,7 +861,7 @@ static int kho_stress_run(struct kho_stress_set *set,
 	struct kho_stress_item *shared = &set->items[nr *
 						     KHO_STRESS_THREAD_ITEMS];
 	unsigned int i = 0, cpu, started;
-	char name[24];
+	char name[KHO_STRESS_NAME_MAX];
 	int err = 0;
 
 	for_each_online_cpu(cpu) {
@@ -941,15 +932,21 @@ static int kho_stress_start(void)
 		goto out_free;
 
 	err = kho_stress_run(set, threads, nr, busy);
-	if (!err && kho_stress.stress_errors)
+	if (!err && (kho_stress.stress_errors || !kho_stress.stress_ops ||
+		     kho_stress.stress_threads != nr)) {
+		pr_err("stress: %lu operations on %u of %u threads, %lu failed\n",
+		       kho_stress.stress_ops, kho_stress.stress_threads, nr,
+		       kho_stress.stress_errors);
 		err = -EIO;
+	}
 	if (err) {
 		kho_stress_set_destroy(set);
 		goto out_free;
 	}
 
 	kho_stress_set_compact(set);
-	err = kho_stress_set_publish(set);
+	/* the next kernel must have something to restore */
+	err = set->nr ? kho_stress_set_publish(set) : -EIO;
 	if (err)
 		kho_stress_set_destroy(set);
 out_free:
@@ -980,9 +977,10 @@ static void kho_stress_verify_entry(const struct kho_stress_entry *e)
 		kho_stress.in_bad++;
 		return;
 	}
-	bad = kho_stress_data(&item, false);
+	bad = kho_test_bad(page_address(item.page),
+			   item.nr_pages << PAGE_SHIFT, item.seed);
 	if (bad) {
-		pr_err("%lu bad words in %llu pages at %#llx\n", bad,
+		pr_err("%lu bad bytes in %llu pages at %#llx\n", bad,
 		       e->nr_pages, e->phys);
 		kho_stress.in_bad++;
 	}

@@ -11,7 +11,6 @@
 
 #include <linux/bitops.h>
 #include <linux/bits.h>
-#include <linux/errno.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/kho/abi/kexec_handover.h>
@@ -97,11 +96,8 @@ static inline phys_addr_t kho_radix_decode_key(u64 key, unsigned int *order)
  * kho_radix_tree_destroy() must not race with any other user of the tree.
  */
 
-#ifdef CONFIG_KEXEC_HANDOVER
-
 int kho_radix_tree_init(struct kho_radix_tree *tree);
 void kho_radix_tree_destroy(struct kho_radix_tree *tree);
-int kho_radix_add_key(struct kho_radix_tree *tree, u64 key);
 int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 		       unsigned int order);
 int kho_radix_add_page_excl(struct kho_radix_tree *tree, unsigned long pfn,
@@ -114,6 +110,8 @@ bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
 			     unsigned int order);
 bool kho_radix_root_has_block(const struct kho_radix_node *root,
 			      unsigned long pfn, unsigned int order);
+int kho_radix_root_find_block(const struct kho_radix_node *root,
+			      unsigned long pfn, unsigned long orders);
 int kho_radix_walk_tree(struct kho_radix_tree *tree,
 			kho_radix_tree_walk_callback_t cb, void *arg);
 int __kho_radix_walk_tree(const struct kho_radix_node *root,
@@ -125,73 +123,5 @@ int __kho_radix_walk_tree(const struct kho_radix_node *root,
 void *kho_radix_alloc_node(void);
 void kho_radix_free_node(void *node);
 #endif
-
-#else /* CONFIG_KEXEC_HANDOVER */
-
-static inline int kho_radix_tree_init(struct kho_radix_tree *tree)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline void kho_radix_tree_destroy(struct kho_radix_tree *tree) { }
-
-static inline int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int kho_radix_add_page_excl(struct kho_radix_tree *tree,
-					  unsigned long pfn,
-					  unsigned int order)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int kho_radix_add_page(struct kho_radix_tree *tree,
-				     unsigned long pfn, unsigned int order)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline void __kho_radix_del_page(struct kho_radix_tree *tree,
-					unsigned long pfn, unsigned int order)
-{
-}
-
-static inline void kho_radix_del_page(struct kho_radix_tree *tree,
-				      unsigned long pfn, unsigned int order)
-{
-}
-
-static inline bool __kho_radix_page_is_set(struct kho_radix_tree *tree,
-					   unsigned long pfn,
-					   unsigned int order)
-{
-	return false;
-}
-
-static inline bool
-kho_radix_root_has_block(const struct kho_radix_node *root, unsigned long pfn,
-			 unsigned int order)
-{
-	return false;
-}
-
-static inline int kho_radix_walk_tree(struct kho_radix_tree *tree,
-				      kho_radix_tree_walk_callback_t cb,
-				      void *arg)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int __kho_radix_walk_tree(const struct kho_radix_node *root,
-					kho_radix_node_callback_t node_cb,
-					kho_radix_tree_walk_callback_t cb,
-					void *arg)
-{
-	return -EOPNOTSUPP;
-}
-
-#endif /* CONFIG_KEXEC_HANDOVER */
 
 #endif /* _LINUX_KHO_RADIX_TREE_H */

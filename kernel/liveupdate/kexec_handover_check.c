@@ -137,6 +137,50 @@ const char *kho_check_scratch(struct kho_check *c)
 	return NULL;
 }
 
+/**
+ * struct kho_check_place - Why a tree node or a block is misplaced.
+ * @outside_ram: Not entirely in RAM, or wrapping around.
+ * @in_scratch: Overlapping a scratch region.
+ * @in_image: Overlapping the running kernel.
+ * @in_use: Overlapping memory this kernel may have used already.
+ */
+struct kho_check_place {
+	const char *outside_ram;
+	const char *in_scratch;
+	const char *in_image;
+	const char *in_use;
+};
+
+static const struct kho_check_place kho_check_node_place = {
+	.outside_ram = "tree node outside RAM",
+	.in_scratch = "tree node inside scratch",
+	.in_image = "tree node inside the kernel",
+	.in_use = "tree node inside memory in use",
+};
+
+static const struct kho_check_place kho_check_block_place = {
+	.outside_ram = "block outside RAM",
+	.in_scratch = "block inside scratch",
+	.in_image = "block inside the kernel",
+	.in_use = "block inside memory in use",
+};
+
+/* Nodes and blocks alike must be RAM that nothing else may be using. */
+static int kho_check_placed(struct kho_check *c,
+			    const struct kho_check_place *why, u64 phys,
+			    u64 size)
+{
+	if (phys + size < phys || !kho_check_in_ram(c, phys, size))
+		return kho_check_fail(c, why->outside_ram, phys);
+	if (kho_check_in_scratch(c, phys, size))
+		return kho_check_fail(c, why->in_scratch, phys);
+	if (kho_check_in_image(c, phys, size))
+		return kho_check_fail(c, why->in_image, phys);
+	if (kho_check_in_use(c, phys, size))
+		return kho_check_fail(c, why->in_use, phys);
+	return 0;
+}
+
 /*
  * A tree node must be a page of RAM that nothing else uses early in boot,
  * and appear only once in the tree: a node reachable twice could make the
@@ -146,17 +190,13 @@ const char *kho_check_scratch(struct kho_check *c)
 static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
 {
 	struct kho_check *c = arg;
+	int err;
 
 	if (!IS_ALIGNED(phys, PAGE_SIZE))
 		return kho_check_fail(c, "tree node not page aligned", phys);
-	if (phys + PAGE_SIZE < phys || !kho_check_in_ram(c, phys, PAGE_SIZE))
-		return kho_check_fail(c, "tree node outside RAM", phys);
-	if (kho_check_in_scratch(c, phys, PAGE_SIZE))
-		return kho_check_fail(c, "tree node inside scratch", phys);
-	if (kho_check_in_image(c, phys, PAGE_SIZE))
-		return kho_check_fail(c, "tree node inside the kernel", phys);
-	if (kho_check_in_use(c, phys, PAGE_SIZE))
-		return kho_check_fail(c, "tree node inside memory in use", phys);
+	err = kho_check_placed(c, &kho_check_node_place, phys, PAGE_SIZE);
+	if (err)
+		return err;
 	if (__test_and_set_bit(PHYS_PFN(phys), c->visited))
 		return kho_check_fail(c, "tree node reached twice", phys);
 	c->nodes++;
@@ -166,7 +206,7 @@ static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
 static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
 {
 	struct kho_check *c = arg;
-	u64 size;
+	int err;
 
 	/*
 	 * Any order a key encodes: upstream preserves page ranges in blocks
@@ -174,36 +214,15 @@ static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
 	 */
 	if (order >= KHO_ORDER_0_LOG2)
 		return kho_check_fail(c, "block order out of range", phys);
-	size = (u64)PAGE_SIZE << order;
-	if (phys + size < phys || !kho_check_in_ram(c, phys, size))
-		return kho_check_fail(c, "block outside RAM", phys);
-	if (kho_check_in_scratch(c, phys, size))
-		return kho_check_fail(c, "block inside scratch", phys);
-	if (kho_check_in_image(c, phys, size))
-		return kho_check_fail(c, "block inside the kernel", phys);
-	if (kho_check_in_use(c, phys, size))
-		return kho_check_fail(c, "block inside memory in use", phys);
+	err = kho_check_placed(c, &kho_check_block_place, phys,
+			       (u64)PAGE_SIZE << order);
+	if (err)
+		return err;
 
 	c->orders |= BIT(order);
 	c->blocks++;
 	c->pages += 1UL << order;
 	return 0;
-}
-
-/* The order of the block holding @pfn, or -1 if @pfn is not preserved. */
-static int kho_check_find_block(struct kho_check *c, unsigned long pfn)
-{
-	unsigned int order;
-
-	for (order = 0; order < KHO_ORDER_0_LOG2; order++) {
-		if (!(c->orders & BIT(order)))
-			continue;
-		if (kho_radix_root_has_block(c->root,
-					     round_down(pfn, 1UL << order),
-					     order))
-			return order;
-	}
-	return -1;
 }
 
 /*
@@ -214,18 +233,10 @@ static int kho_check_no_overlap(phys_addr_t phys, unsigned int order,
 				void *arg)
 {
 	struct kho_check *c = arg;
-	unsigned long pfn = PHYS_PFN(phys);
-	unsigned int bigger;
+	unsigned long bigger = c->orders & ~GENMASK(order, 0);
 
-	for (bigger = order + 1; bigger < KHO_ORDER_0_LOG2; bigger++) {
-		if (!(c->orders & BIT(bigger)))
-			continue;
-		if (kho_radix_root_has_block(c->root,
-					     round_down(pfn, 1UL << bigger),
-					     bigger))
-			return kho_check_fail(c, "preserved blocks overlap",
-					      phys);
-	}
+	if (kho_radix_root_find_block(c->root, PHYS_PFN(phys), bigger) >= 0)
+		return kho_check_fail(c, "preserved blocks overlap", phys);
 	return 0;
 }
 
@@ -242,7 +253,7 @@ static bool kho_check_preserved(struct kho_check *c, u64 phys, u64 size)
 	pfn = PHYS_PFN(phys);
 	end = PHYS_PFN(phys + size - 1) + 1;
 	while (pfn < end) {
-		order = kho_check_find_block(c, pfn);
+		order = kho_radix_root_find_block(c->root, pfn, c->orders);
 		if (order < 0)
 			return false;
 		pfn = round_down(pfn, 1UL << order) + (1UL << order);
@@ -250,20 +261,31 @@ static bool kho_check_preserved(struct kho_check *c, u64 phys, u64 size)
 	return true;
 }
 
-/*
+/**
+ * kho_v2_blob_size - The size of a blob recorded without one.
+ * @blob: The blob; at least a struct fdt_header of it is readable.
+ *
  * A blob with no size, as in "kho-v2", can only be an FDT, which says its
- * own size.  If it is none, kho_retrieve_subtree() refuses it: there is
- * nothing to check, but no reason to drop the rest of the hand-over.
+ * own size.
+ *
+ * Context: Any context.
+ * Return: the size of the FDT, 0 if @blob is no FDT.
+ */
+u64 kho_v2_blob_size(const void *blob)
+{
+	return fdt_check_header(blob) ? 0 : fdt_totalsize(blob);
+}
+
+/*
+ * If a size-less blob is no FDT, kho_retrieve_subtree() refuses it: there
+ * is nothing to check, but no reason to drop the rest of the hand-over.
  */
 static const char *kho_check_blob_size(struct kho_check *c, u64 phys,
 				       u64 *size)
 {
-	const void *blob;
-
 	if (!kho_check_preserved(c, phys, sizeof(struct fdt_header)))
 		return "blob outside preserved memory";
-	blob = phys_to_virt(phys);
-	*size = fdt_check_header(blob) ? 0 : fdt_totalsize(blob);
+	*size = kho_v2_blob_size(phys_to_virt(phys));
 	return NULL;
 }
 

@@ -59,6 +59,7 @@ const char *kho_check_fdt(const void *fdt, u64 fdt_len);
 const char *kho_check_scratch(struct kho_check *c);
 const char *kho_blob_record(const void *fdt, int off, u64 *phys, u64 *size,
 			    bool *sized);
+u64 kho_v2_blob_size(const void *blob);
 const char *kho_check_handover(struct kho_check *c, phys_addr_t fdt_phys,
 			       u64 fdt_len);
 

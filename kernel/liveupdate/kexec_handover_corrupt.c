@@ -11,8 +11,10 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <linux/gfp.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/test.h>
 #include <linux/kho_radix_tree.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
@@ -159,30 +161,55 @@ static int kho_corrupt_tree_cycle(void *fdt)
 }
 
 /*
+ * The leaf of the smallest keys, index 0 at every level: no block a kernel
+ * can preserve has its key there.  Missing tables come from @spares, which
+ * holds %KHO_TREE_MAX_DEPTH - 1 zeroed pages; used ones are set to NULL.
+ */
+static struct kho_radix_leaf *kho_corrupt_low_leaf(struct kho_radix_node *root,
+						   void **spares)
+{
+	struct kho_radix_node *node = root;
+	unsigned int level;
+
+	for (level = KHO_TREE_MAX_DEPTH - 1; level > 0; level--) {
+		if (!node->table[0]) {
+			node->table[0] = virt_to_phys(spares[level - 1]);
+			spares[level - 1] = NULL;
+		}
+		node = phys_to_virt(node->table[0]);
+	}
+	return (struct kho_radix_leaf *)node;
+}
+
+/*
  * A leaf bit that decodes to no order at all: key 1, whose order bit lies
- * below that of order 51.  Key 2 (order 51 at address 0) builds the path
- * to the leaf of the smallest keys; then its bit moves to key 1.
+ * below that of order 51.  The tracker refuses to record such a key, so
+ * the path to it is built here.
  */
 static int kho_corrupt_block_order(void *fdt)
 {
-	struct kho_radix_node *node;
+	void *spares[KHO_TREE_MAX_DEPTH - 1] = { };
 	struct kho_radix_leaf *leaf;
-	unsigned int level;
-	int err;
+	unsigned int i;
+	int err = 0;
 
-	err = kho_radix_add_key(&kho_out.tree, 2);
-	if (err)
-		return err;
+	/* GFP_KERNEL memory is never movable, hence never in scratch */
+	for (i = 0; i < ARRAY_SIZE(spares) && !err; i++) {
+		spares[i] = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!spares[i])
+			err = -ENOMEM;
+	}
 
-	mutex_lock(&kho_out.tree.lock);
-	node = kho_out.tree.root;
-	for (level = KHO_TREE_MAX_DEPTH - 1; level > 0; level--)
-		node = phys_to_virt(node->table[0]);
-	leaf = (struct kho_radix_leaf *)node;
-	__clear_bit(2, leaf->bitmap);
-	__set_bit(1, leaf->bitmap);
-	mutex_unlock(&kho_out.tree.lock);
-	return 0;
+	if (!err) {
+		mutex_lock(&kho_out.tree.lock);
+		leaf = kho_corrupt_low_leaf(kho_out.tree.root, spares);
+		__set_bit(1, leaf->bitmap);
+		mutex_unlock(&kho_out.tree.lock);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(spares); i++)
+		free_page((unsigned long)spares[i]);
+	return err;
 }
 
 static int kho_corrupt_block_outside_ram(void *fdt)
@@ -259,7 +286,7 @@ static int kho_corrupt_scratch_copy(struct kho_scratch **copy)
 	if (!*copy)
 		return -ENOMEM;
 	/* never freed: a load may pass it on any time later */
-	kho_scratch_out = *copy;
+	kho_out.scratch = *copy;
 	return 0;
 }
 
@@ -365,7 +392,7 @@ int kho_test_corrupt(const char *kind)
 	unsigned int i;
 	int err;
 
-	if (!kho_is_enabled() || !kho_out.fdt)
+	if (!kho_out_active())
 		return -EOPNOTSUPP;
 
 	for (i = 0; i < ARRAY_SIZE(kho_corruptions); i++) {

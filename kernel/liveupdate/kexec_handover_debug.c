@@ -23,18 +23,14 @@
 static bool kho_debug_preserved(struct kho_radix_tree *tree,
 				unsigned long pfn)
 {
-	bool found = false;
-	unsigned long start;
-	unsigned int order;
+	int order;
 
 	mutex_lock(&tree->lock);
 	/* the tree holds no block larger than MAX_PAGE_ORDER */
-	for (order = 0; order <= MAX_PAGE_ORDER && !found; order++) {
-		start = round_down(pfn, 1UL << order);
-		found = __kho_radix_page_is_set(tree, start, order);
-	}
+	order = kho_radix_root_find_block(tree->root, pfn,
+					  GENMASK(MAX_PAGE_ORDER, 0));
 	mutex_unlock(&tree->lock);
-	return found;
+	return order >= 0;
 }
 
 /**

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The private interface between the files of Kexec HandOver (KHO):
+ * kexec_handover.c (enabling, boot and init glue), kexec_handover_scratch.c
+ * (the scratch regions), kexec_handover_out.c (what this kernel hands over)
+ * and kexec_handover_in.c (what it received).
+ */
 #ifndef LINUX_KEXEC_HANDOVER_INTERNAL_H
 #define LINUX_KEXEC_HANDOVER_INTERNAL_H
 
+#include <linux/init.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho_radix_tree.h>
 #include <linux/mutex.h>
@@ -11,24 +18,42 @@
  * struct kho_out - The hand-over this kernel passes on.
  * @tree: The preserved memory.
  * @fdt_lock: Serializes changes of @fdt.
- * @fdt: The root FDT, one preserved page; %NULL until kho_init() is done.
+ * @fdt: The root FDT, one preserved page; %NULL until kho_out_init() is
+ *	done.
+ * @scratch: The scratch array kho_fill_kimage() passes on, %kho_scratch_cnt
+ *	entries: this kernel's own scratch.
  */
 struct kho_out {
 	struct kho_radix_tree tree;
 	struct mutex fdt_lock;	/* protects the content of @fdt */
 	void *fdt;
+	const struct kho_scratch *scratch;
+};
+
+/* Slots of the scratch array, see struct kho_scratch. */
+enum kho_scratch_slot {
+	KHO_SCRATCH_LOW,
+	KHO_SCRATCH_GLOBAL,
+	KHO_SCRATCH_NODES,
 };
 
 extern struct kho_out kho_out;
 extern struct kho_scratch *kho_scratch;
 extern unsigned int kho_scratch_cnt;
-extern const struct kho_scratch *kho_scratch_out;
 
-struct kho_kexec_metadata;
+/* kexec_handover_scratch.c */
+int __init kho_scratch_place(void);
+void __init kho_scratch_make_cma(void);
+bool kho_overlaps_scratch(phys_addr_t phys, phys_addr_t size);
 
-struct kho_kexec_metadata *kho_kexec_metadata_out(void);
+/* kexec_handover_out.c */
+bool kho_out_active(void);
+int kho_fdt_err(int fdt_err);
+int __init kho_out_init(void);
 
-struct kho_radix_tree;
+/* kexec_handover_in.c */
+void __init kho_in_memory_init(void);
+void __init kho_in_debugfs_init(void);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUG
 void kho_debug_check_preserve(struct kho_radix_tree *tree, unsigned long pfn,
@@ -38,10 +63,6 @@ static inline void kho_debug_check_preserve(struct kho_radix_tree *tree,
 					    unsigned long pfn,
 					    unsigned int order) { }
 #endif /* CONFIG_KEXEC_HANDOVER_DEBUG */
-
-/* Test hooks, with KEXEC_HANDOVER_DEBUG or TEST_KEXEC_HANDOVER only */
-int kho_debug_emit_v2(void);
-int kho_test_corrupt(const char *kind);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_init(void);

@@ -18,13 +18,8 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
-#include "kexec_handover_internal.h"
-
 /* Number of kexec boots since the last cold boot, this one included. */
 static u32 kho_kexec_count __ro_after_init;
-
-/* This kernel's metadata for the next one, NULL if KHO is off. */
-static struct kho_kexec_metadata *kho_metadata_out;
 
 /**
  * kho_metadata_refusal - Check kexec metadata handed over to us.
@@ -101,25 +96,9 @@ static int __init kho_metadata_add(void)
 	meta->kexec_count = kho_kexec_count;
 
 	err = kho_add_subtree(KHO_KEXEC_METADATA_NAME, meta, sizeof(*meta));
-	if (err) {
+	if (err)
 		kho_unpreserve_free(meta);
-		return err;
-	}
-	kho_metadata_out = meta;
-	return 0;
-}
-
-/**
- * kho_kexec_metadata_out - This kernel's kexec metadata for the next one.
- *
- * For tests that hand a broken blob over on purpose.
- *
- * Context: Any context, after the initcalls.
- * Return: the outgoing blob, %NULL if KHO is off.
- */
-struct kho_kexec_metadata *kho_kexec_metadata_out(void)
-{
-	return kho_metadata_out;
+	return err;
 }
 
 /* After kho_init(): the incoming blobs are known, the outgoing FDT exists. */

@@ -24,6 +24,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -245,25 +246,19 @@ static bool kho_radix_any_inside(const struct kho_radix_node *root,
 static bool kho_radix_overlaps(const struct kho_radix_node *root,
 			       unsigned long pfn, unsigned int order)
 {
-	unsigned long around;
 	unsigned int other;
-	bool found;
 
-	for (other = 0; other <= MAX_PAGE_ORDER; other++) {
-		around = round_down(pfn, 1UL << other);
-		if (other <= order)
-			found = kho_radix_any_inside(root, pfn, order, other);
-		else
-			found = kho_radix_root_has_block(root, around, other);
-		if (found)
+	for (other = 0; other <= order; other++)
+		if (kho_radix_any_inside(root, pfn, order, other))
 			return true;
-	}
-	return false;
+	return kho_radix_root_find_block(root, pfn,
+					 GENMASK(MAX_PAGE_ORDER, 0) &
+					 ~GENMASK(order, 0)) >= 0;
 }
 
 /*
- * Record @key.  With @excl, the key stands for a valid block, and the call
- * fails with -EEXIST if any recorded block overlaps it.
+ * Record @key, which stands for a valid block.  With @excl, the call fails
+ * with -EEXIST if any recorded block overlaps it.
  */
 static int __kho_radix_add_key(struct kho_radix_tree *tree, u64 key,
 			       bool excl)
@@ -299,28 +294,6 @@ free_spares:
 	return err;
 }
 
-/**
- * kho_radix_add_key - Record a key in a tree, whatever block it stands for.
- * @tree: The tree.
- * @key: The key; its order bit must be in 1..%KHO_ORDER_0_LOG2.
- *
- * The way for tests to forge a tree that no caller of kho_radix_add_page()
- * could make, e.g. with an order above %MAX_PAGE_ORDER.  Recording a key
- * twice is not an error.  Missing nodes are allocated with the lock
- * dropped; on failure the tree is left as it was.
- *
- * Context: Process context.  Takes and releases @tree->lock; may sleep.
- * Return: 0 on success, -EINVAL for a bad @key, -ENOMEM if a node could
- * not be allocated.
- */
-int kho_radix_add_key(struct kho_radix_tree *tree, u64 key)
-{
-	if (!kho_radix_key_valid(key))
-		return -EINVAL;
-	return __kho_radix_add_key(tree, key, false);
-}
-EXPORT_SYMBOL_GPL(kho_radix_add_key);
-
 static int kho_radix_add_block(struct kho_radix_tree *tree, unsigned long pfn,
 			       unsigned int order, bool excl)
 {
@@ -350,7 +323,7 @@ int kho_radix_add_page(struct kho_radix_tree *tree, unsigned long pfn,
 {
 	return kho_radix_add_block(tree, pfn, order, false);
 }
-EXPORT_SYMBOL_GPL(kho_radix_add_page);
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_add_page);
 
 /**
  * kho_radix_add_page_excl - Record a block that is not recorded yet.
@@ -375,7 +348,7 @@ int kho_radix_add_page_excl(struct kho_radix_tree *tree, unsigned long pfn,
 {
 	return kho_radix_add_block(tree, pfn, order, true);
 }
-EXPORT_SYMBOL_GPL(kho_radix_add_page_excl);
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_add_page_excl);
 
 /*
  * Free @node (the leaf, then its tables upwards) while it is empty and
@@ -433,7 +406,6 @@ void __kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 	__clear_bit(kho_radix_leaf_bit(key), leaf->bitmap);
 	kho_radix_prune(path, key, leaf);
 }
-EXPORT_SYMBOL_GPL(__kho_radix_del_page);
 
 /**
  * kho_radix_del_page - Forget a preserved block.
@@ -453,7 +425,7 @@ void kho_radix_del_page(struct kho_radix_tree *tree, unsigned long pfn,
 	__kho_radix_del_page(tree, pfn, order);
 	mutex_unlock(&tree->lock);
 }
-EXPORT_SYMBOL_GPL(kho_radix_del_page);
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_del_page);
 
 /**
  * kho_radix_root_has_block - Is a block in the tree given by its root?
@@ -481,7 +453,33 @@ bool kho_radix_root_has_block(const struct kho_radix_node *root,
 	leaf = kho_radix_find_leaf(root, key);
 	return leaf && test_bit(kho_radix_leaf_bit(key), leaf->bitmap);
 }
-EXPORT_SYMBOL_GPL(kho_radix_root_has_block);
+
+/**
+ * kho_radix_root_find_block - Find the recorded block that holds a page.
+ * @root: The root of the tree.
+ * @pfn: The page frame.
+ * @orders: Mask of the orders to look for: bit n for order n.
+ *
+ * Blocks of one order never overlap, so at most one block of each order
+ * holds @pfn: the one starting at @pfn rounded down to that order.
+ *
+ * Context: Any context; takes no lock.  Nobody may change the tree, or the
+ * caller holds its lock.  Does not sleep.
+ * Return: the smallest order in @orders of a recorded block holding @pfn,
+ * or -1 if there is none.
+ */
+int kho_radix_root_find_block(const struct kho_radix_node *root,
+			      unsigned long pfn, unsigned long orders)
+{
+	unsigned int order;
+
+	for_each_set_bit(order, &orders, KHO_ORDER_0_LOG2)
+		if (kho_radix_root_has_block(root,
+					     round_down(pfn, 1UL << order),
+					     order))
+			return order;
+	return -1;
+}
 
 /**
  * __kho_radix_page_is_set - Is a block in the tree? Lock held.
@@ -499,7 +497,7 @@ bool __kho_radix_page_is_set(struct kho_radix_tree *tree, unsigned long pfn,
 	lockdep_assert_held(&tree->lock);
 	return kho_radix_root_has_block(tree->root, pfn, order);
 }
-EXPORT_SYMBOL_GPL(__kho_radix_page_is_set);
+EXPORT_SYMBOL_IF_KUNIT(__kho_radix_page_is_set);
 
 static int kho_radix_walk_leaf(const struct kho_radix_leaf *leaf, u64 prefix,
 			       const struct kho_radix_walk *walk)
@@ -589,7 +587,7 @@ int __kho_radix_walk_tree(const struct kho_radix_node *root,
 
 	return kho_radix_walk_table(root, KHO_RADIX_ROOT_LEVEL, 0, &walk);
 }
-EXPORT_SYMBOL_GPL(__kho_radix_walk_tree);
+EXPORT_SYMBOL_IF_KUNIT(__kho_radix_walk_tree);
 
 /**
  * kho_radix_walk_tree - Visit every block of a tree.
@@ -617,7 +615,7 @@ int kho_radix_walk_tree(struct kho_radix_tree *tree,
 
 	return err;
 }
-EXPORT_SYMBOL_GPL(kho_radix_walk_tree);
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_walk_tree);
 
 /* Free @node, a node at @level, and everything below it. */
 static void kho_radix_free_subtree(void *node, unsigned int level)
@@ -650,7 +648,7 @@ int kho_radix_tree_init(struct kho_radix_tree *tree)
 	mutex_init(&tree->lock);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(kho_radix_tree_init);
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_tree_init);
 
 /**
  * kho_radix_tree_destroy - Free every node of a tree.
@@ -664,4 +662,4 @@ void kho_radix_tree_destroy(struct kho_radix_tree *tree)
 	tree->root = NULL;
 	mutex_destroy(&tree->lock);
 }
-EXPORT_SYMBOL_GPL(kho_radix_tree_destroy);
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_tree_destroy);

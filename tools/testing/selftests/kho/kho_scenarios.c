@@ -208,28 +208,20 @@ static void verify_data(void)
 	folios = test_status("restored_folios");
 	pages = test_status("restored_pages");
 	bytes = test_status("verified_bytes");
+	/* the previous generation's counts come by the command line */
 	check(folios == want_folios && pages == want_pages, "restored_all",
 	      "restored %ld folios / %ld pages, preserved %ld / %ld",
 	      folios, pages, want_folios, want_pages);
-	check(bytes == pages * 4096 && test_status("mismatches") == 0,
-	      "bytes_identical", "%ld of %ld bytes verified, %ld mismatches",
-	      bytes, pages * 4096, test_status("mismatches"));
-	diag("demo: restored %ld folios (%ld MiB), every byte as preserved",
-	     folios, pages >> 8);
+	diag("demo: restored %ld folios (%ld MiB), %ld bytes as preserved",
+	     folios, pages >> 8, bytes);
 }
 
+/* test_kho free fails unless the free page count grew by what it freed. */
 static void free_data(void)
 {
-	long pages = test_status("restored_pages");
 	int ret = test_cmd("free");
 
-	check(!ret && test_status("freed_pages") == pages, "freed",
-	      "test_kho free: %s, freed %ld of %ld pages", strerror(-ret),
-	      test_status("freed_pages"), pages);
-	/* test_kho allows 64 pages that others allocate meanwhile. */
-	check(test_status("free_delta_pages") + 64 >= pages, "memory_returned",
-	      "free memory grew by %ld pages, %ld freed",
-	      test_status("free_delta_pages"), pages);
+	check(!ret, "freed", "test_kho free: %s", strerror(-ret));
 }
 
 static bool kho_ready(void)
@@ -326,7 +318,10 @@ static void scenario_kho_cma(void)
 		check_kho_boot();
 }
 
-/* Preserving memory inside scratch is refused with -EINVAL. */
+/*
+ * Preserving memory inside scratch is refused with -EINVAL: the command
+ * fails with -EIO if any attempt was not, and logs what it got.
+ */
 static void scenario_kho_scratch(void)
 {
 	int ret;
@@ -334,9 +329,9 @@ static void scenario_kho_scratch(void)
 	if (!kho_ready())
 		return;
 	ret = test_cmd("preserve_scratch");
-	check(ret == -EINVAL, "scratch_einval",
-	      "preserving scratch pages gave %d (%s), want -EINVAL", ret,
-	      strerror(-ret));
+	check(!ret, "scratch_einval",
+	      "preserving scratch pages was not refused with -EINVAL: %d (%s)",
+	      ret, strerror(-ret));
 }
 
 /* kho=off: no KHO state, the test module refuses, kexec still works. */
@@ -649,21 +644,15 @@ static bool file_has(const char *path, const char *text)
 	return len > 0 && memmem(buf, len, text, strlen(text));
 }
 
-/* Run a test_kho command that must succeed. */
+/*
+ * Run a test_kho command that must succeed: the commands of test_kho_api.c
+ * check their own outcome and fail with -EIO, the kernel log says why.
+ */
 static bool run_cmd(const char *cmd)
 {
 	int ret = test_cmd(cmd);
 
 	return check(!ret, cmd, "test_kho %s: %s", cmd, strerror(-ret));
-}
-
-/* Every error return of the API checked by test_kho is the documented one. */
-static void check_api_errors(void)
-{
-	run_cmd("api_errors");
-	check(test_status("api_checks") > 15 && !test_status("api_failed"),
-	      "api_error_returns", "%ld of %ld checks failed",
-	      test_status("api_failed"), test_status("api_checks"));
 }
 
 /*
@@ -672,39 +661,16 @@ static void check_api_errors(void)
  */
 static void scenario_kho_vmalloc(void)
 {
-	const long plain = 3 * 1024 * 1024 + 5 * 4096, huge = 8 << 20;
-
 	if (!kho_ready())
 		return;
 	if (guest.gen == 1) {
-		if (run_cmd("vmalloc_preserve"))
-			check(test_status("vm_preserved") == 2 &&
-			      test_status("vm_huge") == 1 &&
-			      test_status("bufs_preserved") == 6,
-			      "vmalloc_preserved",
-			      "%ld areas (huge mapping: %ld), %ld buffers",
-			      test_status("vm_preserved"),
-			      test_status("vm_huge"),
-			      test_status("bufs_preserved"));
-		check_api_errors();
+		run_cmd("vmalloc_preserve");
+		run_cmd("api_errors");
 		return;
 	}
 	check_kho_boot();
 	run_cmd("vmalloc_verify");
-	check(test_status("vm_restored") == 2 && !test_status("vm_bad") &&
-	      test_status("vm_bytes") == plain + huge, "vmalloc_restored",
-	      "%ld areas restored, %ld bad, %ld of %ld bytes intact",
-	      test_status("vm_restored"), test_status("vm_bad"),
-	      test_status("vm_bytes"), plain + huge);
-	check(test_status("vm_restored_huge") == 1 &&
-	      test_status("vm_restored_order") == 9, "vmalloc_huge_restored",
-	      "huge mapping %ld, order %ld",
-	      test_status("vm_restored_huge"),
-	      test_status("vm_restored_order"));
-	check(test_status("bufs_restored") == 6 && !test_status("bufs_bad"),
-	      "alloc_preserve_restored", "%ld buffers restored, %ld bad",
-	      test_status("bufs_restored"), test_status("bufs_bad"));
-	check_api_errors();
+	run_cmd("api_errors");
 }
 
 /*
@@ -725,16 +691,6 @@ static void scenario_kho_numa(void)
 		check_kho_boot();
 	if (preserved) {
 		run_cmd("numa_verify");
-		check(test_status("numa_pages") > 0 && !test_status("numa_bad"),
-		      "numa_restored", "%ld pages restored, %ld bad bytes",
-		      test_status("numa_pages"), test_status("numa_bad"));
-		check(test_status("numa_nodes") == 2 &&
-		      test_status("numa_blocks") >= 2 &&
-		      !test_status("numa_crossing"), "numa_blocks_split",
-		      "%ld blocks on %ld nodes, %ld crossing pfn %#lx",
-		      test_status("numa_blocks"), test_status("numa_nodes"),
-		      test_status("numa_crossing"),
-		      test_status("numa_boundary"));
 		return;
 	}
 	check(guest.gen < guest.gens, "numa_range",
@@ -745,9 +701,6 @@ static void scenario_kho_numa(void)
 		   strerror(-ret)))
 		return;
 	next_param("kho_numa", "1");
-	check(test_status("numa_meaningful") == 1, "numa_range_straddles",
-	      "pfn %#lx: %ld pages, aligned so that no block crosses anyway",
-	      test_status("numa_boundary"), test_status("numa_pages"));
 }
 
 /* Gen 1 hands over a "kho-v2" root FDT; gen 2 accepts it. */
@@ -767,16 +720,6 @@ static void scenario_kho_v2(void)
 	      !file_has(KHO_DEBUGFS "/in/fdt", "kho-v3"), "in_fdt_v2",
 	      "kho/in/fdt is not a kho-v2 FDT");
 	run_cmd("v2_verify");
-	check(test_status("v2_fdt_size") > 0 &&
-	      test_status("v2_fdt_size") < 4096, "v2_fdt_blob_size",
-	      "FDT blob size %ld, want its fdt_totalsize()",
-	      test_status("v2_fdt_size"));
-	check(test_status("v2_pages") == 5 && !test_status("v2_bad"),
-	      "v2_restored", "%ld pages restored, %ld bad bytes",
-	      test_status("v2_pages"), test_status("v2_bad"));
-	check(test_status("v2_raw_err") == -EINVAL, "v2_raw_refused",
-	      "a raw blob without a size gave %ld, want -EINVAL",
-	      test_status("v2_raw_err"));
 }
 
 /* --- corrupt hand-overs --------------------------------------------------- */
@@ -935,6 +878,7 @@ static void verify_final_set(void)
 	      "exact_blocks", "restored %lu blocks (%lu pages), gen %d left %lu (%lu)",
 	      blocks, pages, guest.gen - 1, want_blocks, want_pages);
 
+	/* fails unless every item restored with every byte intact */
 	ret = test_cmd("set_verify");
 	check(!ret, "set_verify", "test_kho set_verify: %s", strerror(-ret));
 	check(items > 0 && test_status("in_items") == items &&
@@ -942,9 +886,6 @@ static void verify_final_set(void)
 	      "blob lists %ld items (%ld pages), gen %d preserved %ld (%ld)",
 	      test_status("in_items"), test_status("in_pages"), guest.gen - 1,
 	      items, set_pages);
-	check(test_status("in_restored") == items && !test_status("in_bad"),
-	      "set_bytes_identical", "%ld of %ld items restored, %ld bad",
-	      test_status("in_restored"), items, test_status("in_bad"));
 }
 
 #define FAIL_NTH_MAX	1000
@@ -952,7 +893,8 @@ static void verify_final_set(void)
 /**
  * struct fault_op - one preserve call to fail allocation by allocation
  * @name:      the test_kho command, fault_@name
- * @may_fail:  the call has allocations whose failure it must report
+ * @may_fail:  the call has allocations whose failure it must report;
+ *             if not, no injected failure may make it fail
  */
 struct fault_op {
 	const char *name;
@@ -1024,9 +966,15 @@ static void fault_op_check(const struct fault_op *op, int nthfd)
 
 	snprintf(name, sizeof(name), "fault_%s_completes", op->name);
 	check(done, name, "still failing after %d injected faults", n - 1);
-	snprintf(name, sizeof(name), "fault_%s_fails", op->name);
-	check(failed || !op->may_fail, name,
-	      "%d allocations, none made the call fail", n - 2);
+	if (op->may_fail) {
+		snprintf(name, sizeof(name), "fault_%s_fails", op->name);
+		check(failed, name, "%d allocations, none made the call fail",
+		      n - 2);
+	} else {
+		snprintf(name, sizeof(name), "fault_%s_ignores", op->name);
+		check(!failed && n - 2 > 0, name,
+		      "%d allocations, %d made the call fail", n - 2, failed);
+	}
 	snprintf(name, sizeof(name), "fault_%s_enomem", op->name);
 	check(!bad_err, name, "%d of %d failures were not -ENOMEM", bad_err,
 	      failed);
@@ -1152,11 +1100,9 @@ static void scenario_kho_churn(void)
 	check(t1.nodes > t0.nodes && t1.blocks > t0.blocks, "churn_grew",
 	      "mid-churn %s, at start %s",
 	      tracker_str(&t1), tracker_str(&t0));
+	/* fails unless all churn_ops operations ran and none failed */
 	ret = test_cmd("churn_done");
-	check(!ret && test_status("churn_done") == 100000 &&
-	      !test_status("churn_errors"), "churn_100k",
-	      "churn_done: %s, %ld operations, %ld errors", strerror(-ret),
-	      test_status("churn_done"), test_status("churn_errors"));
+	check(!ret, "churn_100k", "test_kho churn_done: %s", strerror(-ret));
 	tracker_read(&t2);
 	fdt2 = file_hash(KHO_DEBUGFS "/out/fdt", &len2);
 	check(fdt0 && fdt0 == fdt2 && len0 == len2, "fdt_back",
@@ -1241,14 +1187,8 @@ static void scenario_kho_stress(void)
 		kill(child, SIGKILL);
 		waitpid(child, &status, 0);
 	}
+	/* fails unless a thread ran per CPU and left items, none failing */
 	check(!ret, "stress", "test_kho stress: %s", strerror(-ret));
-	check(test_status("stress_threads") == cpus &&
-	      test_status("stress_ops") > 0 && !test_status("stress_errors"),
-	      "stress_threads", "%ld threads on %ld CPUs, %ld operations, %ld errors",
-	      test_status("stress_threads"), cpus, test_status("stress_ops"),
-	      test_status("stress_errors"));
-	check(test_status("set_items") > 0, "stress_left",
-	      "%ld items left preserved", test_status("set_items"));
 	diag("stress: %ld operations on %ld CPUs, %ld items (%ld pages) left",
 	     test_status("stress_ops"), cpus, test_status("set_items"),
 	     test_status("set_pages"));

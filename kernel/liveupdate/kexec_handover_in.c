@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec HandOver (KHO), the incoming side: take the hand-over the previous
+ * kernel passed, check all of it, reserve what it preserved, and give it
+ * back to its owners through the restore API and the blob lookup.
+ *
+ * Early boot: kho_populate() checks the root FDT and the scratch array and
+ * limits memblock to scratch.  kho_memory_init() then checks the whole
+ * hand-over (kexec_handover_check.c) and reserves every preserved block,
+ * stamping its head page.  Later, kho_restore_folio() and friends check
+ * and clear the stamp and turn the block into pages again.
+ */
+
+#define pr_fmt(fmt) "KHO: " fmt
+
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho_radix_tree.h>
+#include <linux/libfdt.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/sched/clock.h>
+
+#include <asm/early_ioremap.h>
+
+/* prep_compound_page() */
+#include "../../mm/internal.h"
+
+#include "kexec_handover_check.h"
+#include "kexec_handover_internal.h"
+
+/* Largest incoming root FDT we map; ours is one page. */
+#define KHO_FDT_MAX_SIZE	SZ_64K
+
+/**
+ * struct kho_in - The hand-over this kernel received.
+ * @fdt_phys: Physical address of the root FDT, 0 if there is none (or it
+ *	was rejected).
+ * @fdt_len: Size of the buffer the previous kernel passed the FDT in.
+ * @scratch_phys: Physical address of the scratch array.
+ */
+struct kho_in {
+	phys_addr_t fdt_phys;
+	u64 fdt_len;
+	phys_addr_t scratch_phys;
+};
+
+static struct kho_in kho_in __ro_after_init;
+
+/**
+ * kho_arch_is_ram - Is a range RAM, before memblock knows?
+ * @phys: Physical start address.
+ * @size: Size in bytes.
+ *
+ * kho_populate() checks the hand-over against the firmware's memory map,
+ * which the architecture may not have given to memblock yet.
+ *
+ * Context: Early boot.
+ * Return: true if the whole range is RAM.
+ */
+bool __init __weak kho_arch_is_ram(phys_addr_t phys, u64 size)
+{
+	return memblock_is_region_memory(phys, size);
+}
+
+static const char * __init kho_map_check_fdt(phys_addr_t fdt_phys,
+					     u64 fdt_len)
+{
+	const char *why;
+	void *fdt;
+
+	if (!fdt_phys || fdt_len < sizeof(struct fdt_header) ||
+	    fdt_len > KHO_FDT_MAX_SIZE)
+		return "bad FDT location";
+	if (!kho_arch_is_ram(fdt_phys, fdt_len))
+		return "FDT outside RAM";
+
+	fdt = early_memremap(fdt_phys, fdt_len);
+	if (!fdt)
+		return "cannot map the FDT";
+	why = kho_check_fdt(fdt, fdt_len);
+	early_memunmap(fdt, fdt_len);
+	return why;
+}
+
+static const char * __init kho_add_scratch(const struct kho_scratch *s,
+					   unsigned int cnt)
+{
+	struct kho_check c = {
+		.is_ram = kho_arch_is_ram,
+		.scratch = s,
+		.nr_scratch = cnt,
+		.max_pfn = ULONG_MAX,	/* not known yet */
+	};
+	const char *why;
+	unsigned int i;
+
+	why = kho_check_scratch(&c);
+	if (why)
+		return why;
+
+	for (i = 0; i < cnt; i++) {
+		if (memblock_add(s[i].addr, s[i].size) ||
+		    memblock_mark_kho_scratch(s[i].addr, s[i].size))
+			goto err_clear;
+	}
+	return NULL;
+
+err_clear:
+	while (i--)
+		memblock_clear_kho_scratch(s[i].addr, s[i].size);
+	return "cannot add scratch memory";
+}
+
+static const char * __init kho_map_add_scratch(phys_addr_t scratch_phys,
+					       u64 scratch_len)
+{
+	const u64 max_len = (KHO_SCRATCH_NODES + MAX_NUMNODES) *
+			    sizeof(struct kho_scratch);
+	struct kho_scratch *s;
+	const char *why;
+
+	if (!scratch_phys || !scratch_len || scratch_len > max_len ||
+	    scratch_len % sizeof(*s))
+		return "bad scratch array location";
+	if (!kho_arch_is_ram(scratch_phys, scratch_len))
+		return "scratch array outside RAM";
+
+	s = early_memremap(scratch_phys, scratch_len);
+	if (!s)
+		return "cannot map the scratch array";
+	why = kho_add_scratch(s, scratch_len / sizeof(*s));
+	early_memunmap(s, scratch_len);
+	return why;
+}
+
+/**
+ * kho_populate - Take the hand-over passed by the previous kernel.
+ * @fdt_phys: Physical address of the root FDT.
+ * @fdt_len: Size of the root FDT in bytes.
+ * @scratch_phys: Physical address of the scratch array.
+ * @scratch_len: Size of the scratch array in bytes.
+ *
+ * Called by the architecture's boot code as soon as it finds the hand-over,
+ * before memblock allocates anything. Check the FDT, make the scratch
+ * regions memblock memory marked %MEMBLOCK_KHO_SCRATCH and restrict
+ * memblock to them until kho_memory_init() has reserved the preserved
+ * memory. If anything is wrong, log why and boot without the hand-over.
+ *
+ * Context: Early boot, before memblock allocations.
+ */
+void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
+			 phys_addr_t scratch_phys, u64 scratch_len)
+{
+	const char *why;
+
+	why = kho_map_check_fdt(fdt_phys, fdt_len);
+	if (!why)
+		why = kho_map_add_scratch(scratch_phys, scratch_len);
+	if (!why && memblock_reserve(scratch_phys, scratch_len))
+		why = "cannot reserve the scratch array";
+	if (why) {
+		pr_warn("ignoring the hand-over: %s\n", why);
+		return;
+	}
+
+	memblock_set_kho_scratch_only();
+	kho_in.fdt_phys = fdt_phys;
+	kho_in.fdt_len = fdt_len;
+	kho_in.scratch_phys = scratch_phys;
+	kho_scratch_cnt = scratch_len / sizeof(*kho_scratch);
+	pr_info("found a hand-over with %u scratch regions\n",
+		kho_scratch_cnt);
+}
+
+/**
+ * struct kho_restore_state - Progress of the walk over incoming blocks.
+ * @run_start: Start of the run of adjacent blocks not reserved yet.
+ * @run_end: End of that run.
+ * @runs: Number of runs reserved.
+ */
+struct kho_restore_state {
+	phys_addr_t run_start;
+	phys_addr_t run_end;
+	unsigned long runs;
+};
+
+static int __init kho_reserve_run(struct kho_restore_state *st)
+{
+	phys_addr_t size = st->run_end - st->run_start;
+	int err;
+
+	if (!size)
+		return 0;
+
+	st->runs++;
+	err = memblock_reserve(st->run_start, size);
+	if (err)
+		return err;
+	/* memblock_free_all() must leave the stamps alone */
+	return memblock_reserved_mark_noinit(st->run_start, size);
+}
+
+static void __init kho_stamp(phys_addr_t phys, unsigned int order)
+{
+	union kho_page_info info = {
+		.order = order,
+		.magic = KHO_PAGE_MAGIC,
+	};
+
+	pfn_to_page(PHYS_PFN(phys))->private = info.page_private;
+}
+
+static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
+				    void *arg)
+{
+	struct kho_restore_state *st = arg;
+	phys_addr_t size = (phys_addr_t)PAGE_SIZE << order;
+	int err = 0;
+
+	kho_stamp(phys, order);
+
+	/* blocks of one order come in ascending address order */
+	if (phys != st->run_end) {
+		err = kho_reserve_run(st);
+		st->run_start = phys;
+	}
+	st->run_end = phys + size;
+	return err;
+}
+
+/*
+ * For a hand-over dropped half way: remove the stamps, so that nothing can
+ * be restored.  What was reserved stays reserved: freeing it could free a
+ * range someone else reserved too, such as a revived reserve_mem region.
+ */
+static int __init kho_unstamp_block(phys_addr_t phys, unsigned int order,
+				    void *arg)
+{
+	pfn_to_page(PHYS_PFN(phys))->private = 0;
+	return 0;
+}
+
+static bool __init kho_memblock_is_ram(phys_addr_t phys, u64 size)
+{
+	return memblock_is_region_memory(phys, size);
+}
+
+/*
+ * Until now this kernel allocated only from memory memblock marks as
+ * scratch: the incoming scratch regions and what the architecture added,
+ * like the first MiB on x86.
+ */
+static bool __init kho_memblock_in_use(phys_addr_t phys, u64 size)
+{
+	struct memblock_region *r;
+
+	for_each_mem_region(r)
+		if (memblock_is_kho_scratch(r) && phys < r->base + r->size &&
+		    r->base < phys + size)
+			return true;
+	return false;
+}
+
+/* Check the whole hand-over; on success @c->root is the tree's root. */
+static const char * __init kho_check_incoming(struct kho_check *c)
+{
+	size_t size = BITS_TO_LONGS(max_pfn) * sizeof(long);
+	const char *why;
+
+	*c = (struct kho_check) {
+		.is_ram = kho_memblock_is_ram,
+		.in_use = kho_memblock_in_use,
+		.scratch = kho_scratch,
+		.nr_scratch = kho_scratch_cnt,
+		.image_start = __pa_symbol(_text),
+		.image_end = __pa_symbol(_end),
+		.max_pfn = max_pfn,
+	};
+	c->visited = memblock_alloc(size, SMP_CACHE_BYTES);
+	if (!c->visited)
+		return "cannot allocate the node bitmap";
+	why = kho_check_handover(c, kho_in.fdt_phys, kho_in.fdt_len);
+	memblock_free(c->visited, size);
+	return why;
+}
+
+/* Reserve every preserved block; on failure none can be restored. */
+static int __init kho_reserve_preserved(const void *root,
+					struct kho_restore_state *st)
+{
+	int err;
+
+	err = __kho_radix_walk_tree(root, NULL, kho_reserve_block, st);
+	if (!err)
+		err = kho_reserve_run(st);
+	if (err)
+		__kho_radix_walk_tree(root, NULL, kho_unstamp_block, NULL);
+	return err;
+}
+
+static void __init kho_restore_preserved(void)
+{
+	struct kho_restore_state st = { };
+	u64 start = local_clock();
+	struct kho_check check;
+	const char *why;
+	int err;
+
+	why = kho_check_incoming(&check);
+	if (why) {
+		pr_warn("ignoring the hand-over: %s (at %#llx)\n", why,
+			check.bad_addr);
+		kho_in.fdt_phys = 0;
+		return;
+	}
+
+	err = kho_reserve_preserved(check.root, &st);
+	if (err) {
+		pr_warn("ignoring the hand-over: cannot reserve preserved memory (%d)\n",
+			err);
+		kho_in.fdt_phys = 0;
+		return;
+	}
+
+	pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us\n",
+		check.blocks, check.pages, st.runs,
+		div_u64(local_clock() - start, NSEC_PER_USEC));
+}
+
+/**
+ * kho_in_memory_init - Reserve the memory the previous kernel preserved.
+ *
+ * Take the scratch regions of the hand-over as this kernel's own, check
+ * the whole hand-over and reserve and stamp every preserved block.  If the
+ * hand-over is refused, this kernel boots as if it had none.
+ *
+ * Context: Early boot, from kho_memory_init().
+ */
+void __init kho_in_memory_init(void)
+{
+	kho_scratch = phys_to_virt(kho_in.scratch_phys);
+	kho_restore_preserved();
+}
+
+/**
+ * is_kho_boot - Did this kernel receive a hand-over?
+ *
+ * Context: Any context.
+ * Return: true if the previous kernel handed over state and it was valid.
+ */
+bool is_kho_boot(void)
+{
+	return !!kho_in.fdt_phys;
+}
+EXPORT_SYMBOL_GPL(is_kho_boot);
+
+/* The stamped head page of a block at @phys, or NULL. */
+static struct page *kho_stamped_page(phys_addr_t phys, unsigned int *order)
+{
+	union kho_page_info info;
+	struct page *page;
+
+	if (!PAGE_ALIGNED(phys) || !pfn_valid(PHYS_PFN(phys)))
+		return NULL;
+
+	page = pfn_to_page(PHYS_PFN(phys));
+	info.page_private = READ_ONCE(page->private);
+	if (info.magic != KHO_PAGE_MAGIC || info.order >= KHO_ORDER_0_LOG2)
+		return NULL;
+
+	*order = info.order;
+	return page;
+}
+
+/* With KEXEC_HANDOVER_DEBUG, complain loudly about a failed restore. */
+static void kho_debug_warn(phys_addr_t phys, unsigned int order)
+{
+	WARN(IS_ENABLED(CONFIG_KEXEC_HANDOVER_DEBUG),
+	     "KHO: cannot restore %pa (order %u)\n", &phys, order);
+}
+
+/* Make a block's pages usable again and count them as managed memory. */
+static void kho_init_block(struct page *page, unsigned int order, bool folio)
+{
+	unsigned long i, nr = 1UL << order;
+
+	page->private = 0;
+	for (i = 0; i < nr; i++)
+		set_page_count(page + i, folio && i ? 0 : 1);
+	if (folio && order)
+		prep_compound_page(page, order);
+	adjust_managed_page_count(page, nr);
+}
+
+/**
+ * kho_restore_folio - Take back a folio preserved by the previous kernel.
+ * @phys: Physical address of the folio.
+ *
+ * Context: Process context.
+ * Return: the folio with one reference, or %NULL if no folio of a valid
+ * order was preserved at @phys or it was restored already.
+ */
+struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	struct page *page;
+	unsigned int order;
+
+	page = kho_stamped_page(phys, &order);
+	if (!page || order > MAX_PAGE_ORDER) {
+		kho_debug_warn(phys, page ? order : 0);
+		return NULL;
+	}
+
+	kho_init_block(page, order, true);
+	return page_folio(page);
+}
+EXPORT_SYMBOL_GPL(kho_restore_folio);
+
+/**
+ * kho_restore_pages - Take back pages preserved by the previous kernel.
+ * @phys: Physical address of the first page.
+ * @nr_pages: Number of pages, as passed to kho_preserve_pages().
+ *
+ * The range must consist of exactly the blocks preserved; either all of
+ * them are restored or none.
+ *
+ * Context: Process context.
+ * Return: the first page of @nr_pages order-0 pages with one reference
+ * each, or %NULL on failure.
+ */
+struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
+{
+	unsigned long start = PHYS_PFN(phys), end = start + nr_pages, pfn;
+	unsigned int order;
+	struct page *page;
+
+	if (!nr_pages || !PAGE_ALIGNED(phys))
+		return NULL;
+
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
+		if (!kho_stamped_page(PFN_PHYS(pfn), &order)) {
+			kho_debug_warn(PFN_PHYS(pfn), 0);
+			return NULL;
+		}
+	}
+	if (pfn != end) {
+		kho_debug_warn(phys, order);
+		return NULL;
+	}
+
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
+		page = kho_stamped_page(PFN_PHYS(pfn), &order);
+		kho_init_block(page, order, false);
+	}
+	return pfn_to_page(start);
+}
+EXPORT_SYMBOL_GPL(kho_restore_pages);
+
+/**
+ * kho_restore_free - Restore and free kho_alloc_preserve() memory.
+ * @mem: The memory, as mapped by the previous kernel; %NULL is ignored.
+ *
+ * Context: Process context.
+ */
+void kho_restore_free(void *mem)
+{
+	struct folio *folio;
+
+	if (!mem)
+		return;
+	folio = kho_restore_folio(virt_to_phys(mem));
+	if (!WARN_ON(!folio))
+		folio_put(folio);
+}
+EXPORT_SYMBOL_GPL(kho_restore_free);
+
+static bool kho_blob_in_ram(u64 phys, u64 size)
+{
+	return size && phys + size > phys && pfn_valid(PHYS_PFN(phys)) &&
+	       pfn_valid(PHYS_PFN(phys + size - 1));
+}
+
+static int kho_in_blob(const void *fdt, int off, u64 *phys, u64 *size)
+{
+	bool sized;
+
+	if (kho_blob_record(fdt, off, phys, size, &sized))
+		return -EINVAL;
+	if (!sized) {
+		if (!kho_blob_in_ram(*phys, sizeof(struct fdt_header)))
+			return -EINVAL;
+		*size = kho_v2_blob_size(phys_to_virt(*phys));
+	}
+	/* reserve_mem asks before kho_memory_init() checked the blobs */
+	return kho_blob_in_ram(*phys, *size) ? 0 : -EINVAL;
+}
+
+/**
+ * kho_retrieve_subtree - Find a blob the previous kernel handed over.
+ * @name: Name of the blob.
+ * @phys: Returns the physical address of the blob.
+ * @size: Returns the size of the blob in bytes; may be %NULL.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -ENOENT if there is no such blob or no hand-over,
+ * -EINVAL if the blob's record is malformed.
+ */
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
+{
+	const void *fdt;
+	u64 addr, len;
+	int off, err;
+
+	if (!is_kho_boot())
+		return -ENOENT;
+
+	fdt = phys_to_virt(kho_in.fdt_phys);
+	off = fdt_subnode_offset(fdt, 0, name);
+	if (off < 0)
+		return -ENOENT;
+
+	err = kho_in_blob(fdt, off, &addr, &len);
+	if (err)
+		return err;
+
+	*phys = addr;
+	if (size)
+		*size = len;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
+
+/**
+ * kho_in_debugfs_init - Show the incoming root FDT and blobs in debugfs.
+ *
+ * Context: Process context, from kho_init(), on a hand-over boot only.
+ */
+void __init kho_in_debugfs_init(void)
+{
+	const void *fdt = phys_to_virt(kho_in.fdt_phys);
+	u64 phys, size;
+	int off;
+
+	kho_debugfs_in_init(fdt);
+	fdt_for_each_subnode(off, fdt, 0)
+		if (!kho_in_blob(fdt, off, &phys, &size))
+			kho_debugfs_blob_add(true, fdt_get_name(fdt, off, NULL),
+					     phys_to_virt(phys), size);
+}
