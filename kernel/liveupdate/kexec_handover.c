@@ -77,7 +77,11 @@ void __init kho_memory_init(void)
 		kho_enable = false;
 		return;
 	}
-	kho_scratch_make_cma();
+	/* scratch that cannot become CMA could take preserved data */
+	if (kho_scratch_hold()) {
+		pr_warn("disabled: cannot keep the scratch regions for CMA\n");
+		kho_enable = false;
+	}
 }
 
 static int __init kho_init(void)
@@ -85,8 +89,10 @@ static int __init kho_init(void)
 	int err;
 
 	kho_debugfs_init();
-	if (is_kho_boot())
+	if (is_kho_boot()) {
+		kho_in_report();
 		kho_in_debugfs_init();
+	}
 
 	if (!kho_enable)
 		return 0;

@@ -13,6 +13,7 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
@@ -20,11 +21,13 @@
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/page-isolation.h>
 #include <linux/sched/clock.h>
+#include <linux/timex.h>
 
 #include <asm/early_ioremap.h>
 
-/* prep_compound_page() */
+/* prep_compound_page(), init_deferred_page() */
 #include "../../mm/internal.h"
 
 #include "kexec_handover_check.h"
@@ -179,12 +182,36 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
  * @run_start: Start of the run of adjacent blocks not reserved yet.
  * @run_end: End of that run.
  * @runs: Number of runs reserved.
+ * @deferred: Pages whose struct page the walk initialised because
+ *	memmap_init() had deferred it.
  */
 struct kho_restore_state {
 	phys_addr_t run_start;
 	phys_addr_t run_end;
 	unsigned long runs;
+	unsigned long deferred;
 };
+
+/**
+ * struct kho_restore_report - What the boot-time restore did, for its log
+ *	line.
+ * @blocks: Preserved blocks reserved.
+ * @pages: Pages in them.
+ * @runs: memblock reservations they took.
+ * @deferred: Struct pages initialised early for them.
+ * @ns: Time taken by local_clock(), 0 if it did not run yet.
+ * @cycles: Time taken by get_cycles(), 0 if the architecture has none.
+ */
+struct kho_restore_report {
+	unsigned long blocks;
+	u64 pages;
+	unsigned long runs;
+	unsigned long deferred;
+	u64 ns;
+	u64 cycles;
+};
+
+static struct kho_restore_report kho_report __initdata;
 
 static int __init kho_reserve_run(struct kho_restore_state *st)
 {
@@ -212,6 +239,38 @@ static void __init kho_stamp(phys_addr_t phys, unsigned int order)
 	pfn_to_page(PHYS_PFN(phys))->private = info.page_private;
 }
 
+/*
+ * With DEFERRED_STRUCT_PAGE_INIT, memmap_init() leaves most struct pages to
+ * threads that run after memblock_free_all() and initialise free memory
+ * only, so nothing would ever initialise those of a preserved block: they
+ * would keep whatever the memory map held, zone and node included.  They
+ * must be right before anything reads them (the stamp below, zone
+ * contiguity checks, page_ext, the restore), so initialise the deferred
+ * ones now, once, and give their pageblocks the movable type memmap_init()
+ * gives everything it initialises.
+ */
+static unsigned long __init kho_init_deferred_block(unsigned long pfn,
+						    unsigned int order)
+{
+	unsigned long end = pfn + (1UL << order), done = 0;
+	int nid;
+
+	if (!IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
+		return 0;
+
+	/* blocks never cross a node */
+	nid = early_pfn_to_nid(pfn);
+	for (; pfn < end; pfn++) {
+		if (!init_deferred_page(pfn, nid))
+			continue;
+		done++;
+		if (pageblock_aligned(pfn))
+			set_pageblock_migratetype(pfn_to_page(pfn),
+						  MIGRATE_MOVABLE);
+	}
+	return done;
+}
+
 static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 				    void *arg)
 {
@@ -219,6 +278,7 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 	phys_addr_t size = (phys_addr_t)PAGE_SIZE << order;
 	int err = 0;
 
+	st->deferred += kho_init_deferred_block(PHYS_PFN(phys), order);
 	kho_stamp(phys, order);
 
 	/* blocks of one order come in ascending address order */
@@ -300,10 +360,60 @@ static int __init kho_reserve_preserved(const void *root,
 	return err;
 }
 
+static void __init kho_print_restore(u64 us)
+{
+	struct kho_restore_report *r = &kho_report;
+
+	if (r->deferred)
+		pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us, %lu deferred struct pages initialised\n",
+			r->blocks, r->pages, r->runs, us, r->deferred);
+	else
+		pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us\n",
+			r->blocks, r->pages, r->runs, us);
+}
+
+/*
+ * On some machines no clock runs yet when the preserved memory is reserved
+ * (x86 before its TSC is calibrated falls back to jiffies, which do not
+ * tick yet): local_clock() says 0.  The cycle counter runs, though; convert
+ * its count once both run, by timing a millisecond with each.
+ */
+static u64 __init kho_cycles_to_us(u64 cycles)
+{
+	u64 c0, c1, t0, t1;
+
+	c0 = get_cycles();
+	t0 = local_clock();
+	mdelay(1);
+	c1 = get_cycles();
+	t1 = local_clock();
+	if (c1 <= c0 || t1 <= t0)
+		return 0;
+	return div64_u64(cycles * (t1 - t0), (c1 - c0) * NSEC_PER_USEC);
+}
+
+/**
+ * kho_in_report - Log the boot-time restore if it could not be timed then.
+ *
+ * Context: Process context, from kho_init(), on a hand-over boot only.
+ */
+void __init kho_in_report(void)
+{
+	struct kho_restore_report *r = &kho_report;
+
+	if (r->ns)
+		return;
+	if (r->cycles)
+		kho_print_restore(kho_cycles_to_us(r->cycles));
+	else
+		pr_info("restored %lu blocks (%llu pages) in %lu ranges, time unknown: no clock ran yet\n",
+			r->blocks, r->pages, r->runs);
+}
+
 static void __init kho_restore_preserved(void)
 {
 	struct kho_restore_state st = { };
-	u64 start = local_clock();
+	u64 start = local_clock(), start_cycles = get_cycles();
 	struct kho_check check;
 	const char *why;
 	int err;
@@ -324,9 +434,17 @@ static void __init kho_restore_preserved(void)
 		return;
 	}
 
-	pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us\n",
-		check.blocks, check.pages, st.runs,
-		div_u64(local_clock() - start, NSEC_PER_USEC));
+	kho_report = (struct kho_restore_report) {
+		.blocks = check.blocks,
+		.pages = check.pages,
+		.runs = st.runs,
+		.deferred = st.deferred,
+		.ns = local_clock() - start,
+		.cycles = get_cycles() - start_cycles,
+	};
+	/* without a running clock, kho_in_report() logs it later */
+	if (kho_report.ns)
+		kho_print_restore(div_u64(kho_report.ns, NSEC_PER_USEC));
 }
 
 /**

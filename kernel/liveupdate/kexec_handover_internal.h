@@ -43,7 +43,7 @@ extern unsigned int kho_scratch_cnt;
 
 /* kexec_handover_scratch.c */
 int __init kho_scratch_place(void);
-void __init kho_scratch_make_cma(void);
+int __init kho_scratch_hold(void);
 bool kho_overlaps_scratch(phys_addr_t phys, phys_addr_t size);
 
 /* kexec_handover_out.c */
@@ -54,6 +54,7 @@ int __init kho_out_init(void);
 /* kexec_handover_in.c */
 void __init kho_in_memory_init(void);
 void __init kho_in_debugfs_init(void);
+void __init kho_in_report(void);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUG
 void kho_debug_check_preserve(struct kho_radix_tree *tree, unsigned long pfn,

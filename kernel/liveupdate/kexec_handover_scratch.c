@@ -180,9 +180,9 @@ static void __init kho_scratch_free_all(void)
  *
  * Size and place the regions the next kernel will boot from.  memblock
  * allocates them only to find room on the right nodes and below the right
- * limits: they are free memory again afterwards, for memblock_free_all()
- * to release to the page allocator once kho_scratch_make_cma() made them
- * CMA.  Nothing allocates from memblock in between.
+ * limits: they are free memory again afterwards, for kho_scratch_hold() to
+ * keep until they can become CMA.  Nothing allocates from memblock in
+ * between.
  *
  * Context: Early boot, from memblock_free_all() before it frees memory.
  * Return: 0 on success, -ENOMEM if the regions do not fit.
@@ -220,18 +220,103 @@ err_warn:
 	return -ENOMEM;
 }
 
-/**
- * kho_scratch_make_cma - Make the scratch regions CMA memory.
- *
- * Mark every pageblock of every scratch region %MIGRATE_CMA before
- * memblock_free_all() gives the regions to the page allocator, so that
- * only movable allocations land there and they can serve as scratch for
- * the next kexec.  Cold and hand-over boots both come here.
- *
- * Context: Early boot, from memblock_free_all() before it frees memory;
- * the memory map is initialised.
+/*
+ * The free parts of the scratch regions, kept from memblock_free_all() by
+ * kho_scratch_hold() until kho_scratch_release() makes them CMA.
  */
-void __init kho_scratch_make_cma(void)
+static struct kho_scratch *kho_scratch_held __initdata;
+static unsigned int kho_scratch_held_cnt __initdata;
+static unsigned int kho_scratch_held_max __initdata;
+
+/*
+ * Record the free memblock ranges inside the scratch regions in
+ * kho_scratch_held, as far as there is room; return how many there are.
+ */
+static unsigned int __init kho_scratch_find_free(void)
+{
+	phys_addr_t start, end;
+	unsigned int i, cnt = 0;
+	u64 j;
+
+	for_each_free_mem_range(j, NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end,
+				NULL) {
+		for (i = 0; i < kho_scratch_cnt; i++) {
+			const struct kho_scratch *s = &kho_scratch[i];
+			phys_addr_t lo = max(start, s->addr);
+			phys_addr_t hi = min(end, s->addr + s->size);
+
+			if (lo >= hi)
+				continue;
+			if (cnt < kho_scratch_held_max)
+				kho_scratch_held[cnt] = (struct kho_scratch) {
+					.addr = lo,
+					.size = hi - lo,
+				};
+			cnt++;
+		}
+	}
+	return cnt;
+}
+
+/**
+ * kho_scratch_hold - Keep the free scratch for kho_scratch_release().
+ *
+ * With DEFERRED_STRUCT_PAGE_INIT most struct pages are initialised only
+ * after memblock_free_all(), by threads that free memory as movable: a
+ * scratch pageblock marked CMA now would be marked through an uninitialised
+ * struct page and turned movable again later.  So reserve the free parts of
+ * the scratch regions instead: memblock_free_all() initialises the struct
+ * pages of reserved memory, deferred or not, and every later pass leaves
+ * reserved memory alone.  kho_scratch_release() gives them to the page
+ * allocator as CMA once all struct pages are initialised.  What this kernel
+ * allocated in scratch while it booted (on a hand-over boot) stays
+ * allocated.  Cold and hand-over boots both come here.
+ *
+ * Context: Early boot, from memblock_free_all() before it frees memory.
+ * Return: 0 on success, -ENOMEM if the free ranges cannot be recorded or
+ * reserved (then nothing is held).
+ */
+int __init kho_scratch_hold(void)
+{
+	unsigned int i, cnt = kho_scratch_find_free();
+	int err;
+
+	/* recording the ranges may split one of them */
+	kho_scratch_held_max = cnt + 1;
+	kho_scratch_held = memblock_alloc(kho_scratch_held_max *
+					  sizeof(*kho_scratch_held),
+					  SMP_CACHE_BYTES);
+	if (!kho_scratch_held)
+		return -ENOMEM;
+	cnt = kho_scratch_find_free();
+	if (cnt > kho_scratch_held_max) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	kho_scratch_held_cnt = cnt;
+
+	for (i = 0; i < cnt; i++) {
+		err = memblock_reserve(kho_scratch_held[i].addr,
+				       kho_scratch_held[i].size);
+		if (err)
+			goto err_unreserve;
+	}
+	return 0;
+
+err_unreserve:
+	while (i--)
+		memblock_phys_free(kho_scratch_held[i].addr,
+				   kho_scratch_held[i].size);
+err_free:
+	memblock_free(kho_scratch_held,
+		      kho_scratch_held_max * sizeof(*kho_scratch_held));
+	kho_scratch_held = NULL;
+	kho_scratch_held_cnt = 0;
+	return err;
+}
+
+/* Mark every pageblock of every scratch region MIGRATE_CMA. */
+static void __init kho_scratch_make_cma(void)
 {
 	unsigned int i;
 
@@ -250,3 +335,33 @@ void __init kho_scratch_make_cma(void)
 		totalcma_pages += PHYS_PFN(kho_scratch[i].size);
 	}
 }
+
+/*
+ * Give the scratch kho_scratch_hold() kept to the page allocator as CMA
+ * memory, movable allocations only, so that no preserved data can ever lie
+ * in it and the next kernel can boot from it again.  This runs before KHO
+ * allocates anything (kho_init() is an fs_initcall) and after the deferred
+ * struct page init (page_alloc_init_late() runs before the initcalls), so
+ * every struct page of scratch is initialised.
+ */
+static int __init kho_scratch_release(void)
+{
+	unsigned int i;
+
+	if (!kho_scratch_held)
+		return 0;
+
+	kho_scratch_make_cma();
+	for (i = 0; i < kho_scratch_held_cnt; i++) {
+		phys_addr_t start = kho_scratch_held[i].addr;
+
+		free_reserved_area(phys_to_virt(start),
+				   phys_to_virt(start + kho_scratch_held[i].size),
+				   -1, NULL);
+	}
+	memblock_free_late(__pa(kho_scratch_held),
+			   kho_scratch_held_max * sizeof(*kho_scratch_held));
+	kho_scratch_held = NULL;
+	return 0;
+}
+core_initcall(kho_scratch_release);
