@@ -89,10 +89,8 @@ static int __init kho_init(void)
 	int err;
 
 	kho_debugfs_init();
-	if (is_kho_boot()) {
-		kho_in_report();
+	if (is_kho_boot())
 		kho_in_debugfs_init();
-	}
 
 	if (!kho_enable)
 		return 0;

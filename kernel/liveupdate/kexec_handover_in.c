@@ -18,6 +18,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/kho_radix_tree.h>
+#include <linux/ktime.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -376,39 +377,38 @@ static void __init kho_print_restore(u64 us)
  * On some machines no clock runs yet when the preserved memory is reserved
  * (x86 before its TSC is calibrated falls back to jiffies, which do not
  * tick yet): local_clock() says 0.  The cycle counter runs, though; convert
- * its count once both run, by timing a millisecond with each.
+ * its count once timekeeping has a fine clocksource (it switches from
+ * jiffies in an fs_initcall), by timing a millisecond with both.
  */
 static u64 __init kho_cycles_to_us(u64 cycles)
 {
 	u64 c0, c1, t0, t1;
 
 	c0 = get_cycles();
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	mdelay(1);
 	c1 = get_cycles();
-	t1 = local_clock();
+	t1 = ktime_get_ns();
 	if (c1 <= c0 || t1 <= t0)
 		return 0;
 	return div64_u64(cycles * (t1 - t0), (c1 - c0) * NSEC_PER_USEC);
 }
 
-/**
- * kho_in_report - Log the boot-time restore if it could not be timed then.
- *
- * Context: Process context, from kho_init(), on a hand-over boot only.
- */
-void __init kho_in_report(void)
+/* Log the boot-time restore if it could not be timed then. */
+static int __init kho_in_report(void)
 {
 	struct kho_restore_report *r = &kho_report;
 
-	if (r->ns)
-		return;
+	if (!is_kho_boot() || r->ns)
+		return 0;
 	if (r->cycles)
 		kho_print_restore(kho_cycles_to_us(r->cycles));
 	else
 		pr_info("restored %lu blocks (%llu pages) in %lu ranges, time unknown: no clock ran yet\n",
 			r->blocks, r->pages, r->runs);
+	return 0;
 }
+late_initcall(kho_in_report);
 
 static void __init kho_restore_preserved(void)
 {

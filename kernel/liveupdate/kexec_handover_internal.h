@@ -54,7 +54,6 @@ int __init kho_out_init(void);
 /* kexec_handover_in.c */
 void __init kho_in_memory_init(void);
 void __init kho_in_debugfs_init(void);
-void __init kho_in_report(void);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUG
 void kho_debug_check_preserve(struct kho_radix_tree *tree, unsigned long pfn,
