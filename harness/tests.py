@@ -196,6 +196,41 @@ TESTS = [
     {'name': 'series-export', 'kind': 'command',
      'command': ['harness/series.sh', '--check'],
      'doc': 'make series; git am of the posting gives the same tree'},
+    # The distro variant: what distribution kernels turn on (deferred struct
+    # page init, KFENCE, hotplug, KASLR, PTI, KHO on by default, so no kho=on)
+    # on a 4 GiB 2-node guest: past the first section of each node's last
+    # zone every struct page is deferred, so preserved blocks land there.
+    {'name': 'distro-kho-preserve-2gen', 'variant': 'distro',
+     'scenario': 'kho-preserve', 'gens': 2, 'mem': '4G', 'numa': 2,
+     'timeout': 180,
+     'expect_log': [(2, 'deferred struct pages initialised')],
+     'doc': 'deferred struct page init: gen 2 initialises the struct pages '
+            'of preserved blocks in deferred memory; every byte verified, '
+            'freed, memory returned'},
+    {'name': 'distro-kho-chain-3gen', 'variant': 'distro',
+     'scenario': 'kho-chain', 'gens': 3, 'mem': '4G', 'numa': 2,
+     'timeout': 240, 'append': ['kho_loader=kexec-tools'],
+     'doc': "3 generations through Debian's kexec-tools on the distro "
+            'kernel'},
+    {'name': 'distro-kho-scratch-cma', 'variant': 'distro',
+     'scenario': 'kho-cma', 'gens': 2, 'mem': '4G', 'numa': 2,
+     'timeout': 180,
+     'doc': 'scratch is CMA on cold and hand-over boots with deferred '
+            'struct page init'},
+    {'name': 'distro-kho-vmalloc', 'variant': 'distro',
+     'scenario': 'kho-vmalloc', 'gens': 2, 'mem': '4G', 'numa': 2,
+     'timeout': 180, 'doc': 'vmalloc areas and their errors on the distro '
+                            'kernel'},
+    {'name': 'distro-kho-reserve-mem-3gen', 'variant': 'distro',
+     'scenario': 'kho-reserve-mem', 'gens': 3, 'mem': '4G', 'numa': 2,
+     'timeout': 240, 'append': ['reserve_mem=4M:4096:khotest'],
+     'doc': 'reserve_mem revived at the same address on the distro kernel'},
+    {'name': 'distro-kfence-placement-3gen', 'variant': 'distro',
+     'scenario': 'kho-placement', 'gens': 3, 'mem': '4G', 'numa': 2,
+     'timeout': 240, 'append': ['kfence.sample_interval=1'],
+     'doc': 'KFENCE serving every allocation it can: no tree node, block, '
+            'blob, root FDT or scratch array in scratch or from KFENCE, '
+            'across 3 generations'},
     {'name': 'debian-kho-chain-3gen', 'group': 'debian', 'variant': 'debian',
      'scenario': 'kho-chain', 'gens': 3, 'mem': '4G', 'numa': 2,
      'timeout': 300, 'append': ['kho_loader=kexec-tools'],

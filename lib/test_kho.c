@@ -689,6 +689,18 @@ static int kho_test_preserve_scratch(void)
 	return refused ? 0 : -EIO;
 }
 
+/* Everything handed over lies outside scratch and KFENCE's pool. */
+static int kho_test_placement(void)
+{
+	long pages = kho_test_check_placement();
+
+	if (pages < 0)
+		return pages;
+	pr_info("placement: %ld pages checked, none in scratch, none from KFENCE\n",
+		pages);
+	return 0;
+}
+
 /* Break the outgoing kexec metadata: the next kernel must refuse it. */
 static int kho_test_metadata_bad_version(void)
 {
@@ -834,6 +846,7 @@ static struct kho_test_cmd kho_test_cmds[] = {
 	{ "verify", kho_test_verify, &kho_test.lock },
 	{ "free", kho_test_free, &kho_test.lock },
 	{ "preserve_scratch", kho_test_preserve_scratch, &kho_test.lock },
+	{ "placement", kho_test_placement, &kho_test.lock },
 	{ "metadata_bad_version", kho_test_metadata_bad_version,
 	  &kho_test.lock },
 	{ "metadata_short", kho_test_metadata_short, &kho_test.lock },

@@ -8,6 +8,7 @@
  */
 
 #include <linux/io.h>
+#include <linux/kfence.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/kho/test.h>
 #include <linux/libfdt.h>
@@ -108,4 +109,91 @@ int kho_test_emit_v2(void)
 	}
 	mutex_unlock(&kho_out.fdt_lock);
 	return err ? kho_fdt_err(err) : 0;
+}
+
+/**
+ * struct kho_placement - Progress of kho_test_check_placement().
+ * @checked: Pages checked so far.
+ * @bad: The first misplaced object.
+ * @what: What it is.
+ * @why: What is wrong with it.
+ */
+struct kho_placement {
+	unsigned long checked;
+	phys_addr_t bad;
+	const char *what;
+	const char *why;
+};
+
+static int kho_check_placed(struct kho_placement *p, const char *what,
+			    phys_addr_t phys, phys_addr_t size)
+{
+	p->bad = phys;
+	p->what = what;
+	if (kho_overlaps_scratch(phys, size))
+		p->why = "lies in scratch";
+	else if (is_kfence_address(phys_to_virt(phys)))
+		p->why = "is a KFENCE object";
+	else
+		p->why = NULL;
+	if (p->why)
+		return -EFAULT;
+	p->checked += PHYS_PFN(size) ?: 1;
+	return 0;
+}
+
+static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
+{
+	return kho_check_placed(arg, "tree node", phys, PAGE_SIZE);
+}
+
+static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
+{
+	return kho_check_placed(arg, "preserved block", phys,
+				(phys_addr_t)PAGE_SIZE << order);
+}
+
+/**
+ * kho_test_check_placement - Is everything KHO hands over where it may be?
+ *
+ * The next kernel boots from scratch before it knows what was preserved,
+ * so nothing handed over may lie there; and with KFENCE, whose pool a
+ * hand-over boot allocates from scratch, nothing may be a KFENCE object.
+ * Check the tree's nodes, every preserved block (blobs, vmalloc chunks,
+ * the root FDT and data alike), the root FDT and the scratch array.
+ *
+ * Context: Process context, may sleep.
+ * Return: the number of pages checked, -EOPNOTSUPP if KHO is off, or
+ * -EFAULT (and a log line naming it) for the first misplaced object.
+ */
+long kho_test_check_placement(void)
+{
+	struct kho_placement p = { };
+	int err;
+
+	if (!kho_out_active())
+		return -EOPNOTSUPP;
+
+	mutex_lock(&kho_out.tree.lock);
+	err = kho_check_placed(&p, "tree root", virt_to_phys(kho_out.tree.root),
+			       PAGE_SIZE);
+	if (!err)
+		err = __kho_radix_walk_tree(kho_out.tree.root, kho_check_node,
+					    kho_check_block, &p);
+	mutex_unlock(&kho_out.tree.lock);
+	if (!err)
+		err = kho_check_placed(&p, "root FDT", virt_to_phys(kho_out.fdt),
+				       PAGE_SIZE);
+	/* a slab object could be KFENCE's; its place is kexec's business */
+	if (!err && is_kfence_address(kho_out.scratch)) {
+		p.what = "scratch array";
+		p.why = "is a KFENCE object";
+		p.bad = __pa(kho_out.scratch);
+		err = -EFAULT;
+	}
+	if (err) {
+		pr_err("KHO: %s at %pa %s\n", p.what, &p.bad, p.why);
+		return err;
+	}
+	return p.checked;
 }

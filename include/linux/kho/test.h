@@ -17,5 +17,6 @@ bool kho_test_is_preserved(unsigned long pfn, unsigned int order);
 struct kho_kexec_metadata *kho_test_metadata_out(void);
 int kho_test_emit_v2(void);
 int kho_test_corrupt(const char *kind);
+long kho_test_check_placement(void);
 
 #endif /* _LINUX_KHO_TEST_H */

@@ -673,6 +673,47 @@ static void scenario_kho_vmalloc(void)
 	run_cmd("api_errors");
 }
 
+/* Allocations KFENCE served since boot, -1 without KFENCE. */
+static long kfence_allocations(void)
+{
+	char text[1024], *p;
+
+	if (read_text("/sys/kernel/debug/kfence/stats", text, sizeof(text)) < 0)
+		return -1;
+	p = strstr(text, "total allocations:");
+	return p ? strtol(p + strlen("total allocations:"), NULL, 10) : -1;
+}
+
+/*
+ * Nothing handed over lies in scratch or is a KFENCE object: booted with
+ * kfence.sample_interval=1, so that KFENCE serves every allocation it can,
+ * each generation but the last preserves data (and gen 1 a vmalloc area)
+ * and test_kho's placement walks every tree node, preserved block, blob,
+ * the root FDT and the scratch array; every later generation verifies what
+ * it received byte for byte.
+ */
+static void scenario_kho_placement(void)
+{
+	long kfence;
+
+	if (!kho_ready())
+		return;
+	if (guest.gen > 1) {
+		check_kho_boot();
+		verify_data();
+	}
+	if (guest.gen == 2)
+		run_cmd("vmalloc_verify");
+	if (guest.gen == guest.gens)
+		return;
+	preserve_data();
+	if (guest.gen == 1)
+		run_cmd("vmalloc_preserve");
+	kfence = kfence_allocations();
+	check(kfence > 0, "kfence_active", "KFENCE allocations: %ld", kfence);
+	run_cmd("placement");
+}
+
 /*
  * A range straddling the start of the last NUMA node is preserved in
  * blocks that each lie on one node. The range is reserved at boot with
@@ -1303,6 +1344,7 @@ static const struct scenario scenarios[] = {
 	{ "kho-reserve-mem", scenario_kho_reserve_mem },
 	{ "kho-kaslr", scenario_kho_kaslr },
 	{ "kho-vmalloc", scenario_kho_vmalloc },
+	{ "kho-placement", scenario_kho_placement },
 	{ "kho-numa", scenario_kho_numa },
 	{ "kho-v2", scenario_kho_v2 },
 	{ "kho-corrupt", scenario_kho_corrupt },
