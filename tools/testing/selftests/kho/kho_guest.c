@@ -340,15 +340,22 @@ static int write_next_initrd(void)
 
 /* --- kexec --------------------------------------------------------------- */
 
-int kexec_load_next(void)
+/* The next generation's kho_gen= and initramfs. */
+static int prepare_next(void)
 {
 	char gen[16];
-	int kfd, ifd;
-	long ret;
 
 	snprintf(gen, sizeof(gen), "%d", guest.gen + 1);
 	next_param("kho_gen", gen);
-	ret = write_next_initrd();
+	return write_next_initrd();
+}
+
+int kexec_load_next(void)
+{
+	int kfd, ifd;
+	long ret;
+
+	ret = prepare_next();
 	if (ret)
 		return ret;
 	kfd = open(KERNEL_PATH, O_RDONLY);
@@ -398,6 +405,17 @@ static void power_off(int code)
 		pause();
 }
 
+/* End this generation's report; power off if loading the next failed. */
+static void kexec_announce(int ret, const char *how)
+{
+	finish();
+	if (ret)
+		power_off(2);
+	out("# kho-guest: %s to gen%d: %s", how, guest.gen + 1,
+	    guest.next_cmdline);
+	tcdrain(console_fd);
+}
+
 /* Run a program and wait for it: its exit status, or -errno. */
 static int run_program(char *const argv[])
 {
@@ -429,27 +447,20 @@ static bool use_kexec_tools(void)
  */
 static void kexec_tools_next(void)
 {
-	char initrd[64], append[sizeof(guest.next_cmdline) + 16], gen[16];
+	char initrd[64], append[sizeof(guest.next_cmdline) + 16];
 	char *load[] = { KEXEC_TOOL, "-s", "-l", KERNEL_PATH, initrd, append,
 			 NULL };
 	char *exec[] = { KEXEC_TOOL, "-e", NULL };
 	int ret;
 
-	snprintf(gen, sizeof(gen), "%d", guest.gen + 1);
-	next_param("kho_gen", gen);
-	ret = write_next_initrd();
+	ret = prepare_next();
 	check(!ret, "next_initrd", "writing %s: %s", NEXT_INITRD,
 	      strerror(-ret));
 	snprintf(initrd, sizeof(initrd), "--initrd=%s", NEXT_INITRD);
 	snprintf(append, sizeof(append), "--append=%s", guest.next_cmdline);
 	ret = run_program(load);
 	check(!ret, "kexec_tools_load", "kexec -s -l exited with %d", ret);
-	finish();
-	if (ret)
-		power_off(2);
-	out("# kho-guest: kexec -e to gen%d: %s", guest.gen + 1,
-	    guest.next_cmdline);
-	tcdrain(console_fd);
+	kexec_announce(ret, "kexec -e");
 	ret = run_program(exec);
 	check(false, "kexec_tools_exec", "kexec -e returned %d", ret);
 	power_off(3);
@@ -464,12 +475,7 @@ static void kexec_next(void)
 	ret = kexec_load_next();
 
 	check(!ret, "kexec_file_load", "kexec_file_load: %s", strerror(-ret));
-	finish();
-	if (ret)
-		power_off(2);
-	out("# kho-guest: kexec to gen%d: %s", guest.gen + 1,
-	    guest.next_cmdline);
-	tcdrain(console_fd);
+	kexec_announce(ret, "kexec");
 	sync();
 	reboot(LINUX_REBOOT_CMD_KEXEC);
 	check(false, "kexec_reboot", "reboot(KEXEC): %s", strerror(errno));
