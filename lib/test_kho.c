@@ -507,6 +507,43 @@ err_free:
 	return err;
 }
 
+/*
+ * Does a restored page's struct page name the node and zone its frame lies
+ * in, going by the node and zone spans alone?  With deferred struct page
+ * init it would not if nothing had initialised it.
+ */
+static bool kho_test_page_placed(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct zone *zone = page_zone(page);
+	int nid;
+
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		if (pfn < pgdat->node_start_pfn || pfn >= pgdat_end_pfn(pgdat))
+			continue;
+		return page_to_nid(page) == nid && zone->zone_pgdat == pgdat &&
+		       zone_spans_pfn(zone, pfn);
+	}
+	return false;
+}
+
+static bool kho_test_pages_placed(struct page *page, unsigned long nr_pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr_pages; i++) {
+		if (!kho_test_page_placed(page + i)) {
+			pr_err("page %#lx: its struct page says node %d, zone %s\n",
+			       page_to_pfn(page + i), page_to_nid(page + i),
+			       page_zone(page + i)->name);
+			return false;
+		}
+	}
+	return true;
+}
+
 /**
  * kho_test_restore - Restore a folio or a page range of the test data.
  * @phys: Its physical address.
@@ -515,15 +552,24 @@ err_free:
  * @is_folio: Restore a folio of @order rather than a range of pages.
  *
  * Context: Process context.
- * Return: the first page, or %NULL if it does not restore as preserved.
+ * Return: the first page, or %NULL if it does not restore as preserved or
+ * a struct page names another node or zone than its frame lies in.
  */
 struct page *kho_test_restore(phys_addr_t phys, unsigned long nr_pages,
 			      unsigned int order, bool is_folio)
 {
 	struct folio *folio;
+	struct page *page;
+	unsigned long i;
 
-	if (!is_folio)
-		return kho_restore_pages(phys, nr_pages);
+	if (!is_folio) {
+		page = kho_restore_pages(phys, nr_pages);
+		if (!page || kho_test_pages_placed(page, nr_pages))
+			return page;
+		for (i = 0; i < nr_pages; i++)
+			__free_page(page + i);
+		return NULL;
+	}
 
 	folio = kho_restore_folio(phys);
 	if (!folio)
@@ -531,6 +577,10 @@ struct page *kho_test_restore(phys_addr_t phys, unsigned long nr_pages,
 	if (folio_order(folio) != order) {
 		pr_err("folio at %#llx: order %u, expected %u\n", (u64)phys,
 		       folio_order(folio), order);
+		folio_put(folio);
+		return NULL;
+	}
+	if (!kho_test_pages_placed(&folio->page, folio_nr_pages(folio))) {
 		folio_put(folio);
 		return NULL;
 	}
