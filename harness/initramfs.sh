@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # initramfs.sh [VARIANT]: build the guest program of the assembled tree
 # (tools/testing/selftests/kho) statically and pack it as /init, with the
-# VARIANT kernel inside as /kho/bzImage, using the kernel's gen_init_cpio.
+# VARIANT kernel inside as /kho/bzImage (/kho/Image on arm64), using the
+# kernel's gen_init_cpio.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-small}
@@ -10,13 +11,23 @@ obj=$BUILD/obj-$variant
 src=$TREE/tools/testing/selftests/kho
 out=$BUILD/initramfs-$variant.cpio.gz
 gdir=$BUILD/guest
+cc=gcc
+image=arch/x86/boot/bzImage
+name=bzImage
+if [ "$variant" = arm64 ]; then
+	# The same program cross-built; kexec_file on arm64 takes the Image.
+	gdir=$BUILD/guest-arm64
+	cc=aarch64-linux-gnu-gcc
+	image=arch/arm64/boot/Image
+	name=Image
+fi
 
 [ -x "$obj/usr/gen_init_cpio" ] || die "no $obj/usr/gen_init_cpio: build the $variant kernel first"
 mkdir -p "$gdir"
 
-# The guest program is the same for every variant.
+# The guest program is the same for every variant of an architecture.
 if [ ! -x "$gdir/kho_guest" ] || [ -n "$(find "$src" -newer "$gdir/kho_guest" -type f)" ]; then
-	make -s -C "$src" OUTPUT="$gdir" CC=gcc "$gdir/kho_guest" >/dev/null ||
+	make -s -C "$src" OUTPUT="$gdir" CC="$cc" "$gdir/kho_guest" >/dev/null ||
 		die "guest program build failed"
 fi
 
@@ -28,7 +39,7 @@ dir /sys 0755 0 0
 dir /tmp 1777 0 0
 dir /kho 0755 0 0
 file /init $gdir/kho_guest 0755 0 0
-file /kho/bzImage $obj/arch/x86/boot/bzImage 0644 0 0
+file /kho/$name $obj/$image 0644 0 0
 EOF
 "$obj/usr/gen_init_cpio" "$gdir/list-$variant" | gzip -n -1 > "$out.tmp"
 mv "$out.tmp" "$out"

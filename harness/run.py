@@ -3,11 +3,13 @@
 """Boot a kernel + kho_guest initramfs in QEMU (TCG) and judge the result.
 
 The guest reports checks as KTAP lines named "genN.check"; the last
-generation prints "# kho-guest: done" and exits QEMU through isa-debug-exit.
-A run passes only if that marker was printed, no check failed, QEMU exited
-with the guest's success code, the hard timeout did not fire, and the kernel
-logged no warning, BUG, KASAN/UBSAN report or lockdep splat. Every runner
-(make check, demo, bench, this script) judges by this one rule.
+generation prints "# kho-guest: done" and exits QEMU: through isa-debug-exit
+on x86_64 (the guest's code becomes QEMU's exit status), through PSCI
+SYSTEM_OFF on arm64 (QEMU -M virt exits with status 0). A run passes only if
+that marker was printed, no check failed, QEMU exited with the guest's
+success status, the hard timeout did not fire, and the kernel logged no
+warning, BUG, KASAN/UBSAN report or lockdep splat. Every runner (make check,
+demo, bench, this script) judges by this one rule.
 """
 
 import argparse
@@ -21,6 +23,8 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECK_RE = re.compile(r'\b(not ok|ok) (\d+) (gen\d+\.[\w.-]+)(?: # (.*))?')
 DONE_RE = re.compile(r'# kho-guest: done (\S+): (\d+) failed')
 BANNER_RE = re.compile(r'Linux version \d')
+# QEMU's exit status when the guest's last generation succeeded.
+SUCCESS_EXIT = {'x86_64': 1, 'arm64': 0}
 PANIC_RE = re.compile(r'Kernel panic - not syncing: (.*)')
 SPLAT_RE = re.compile(r'(BUG: |WARNING: |Oops: |general protection fault|'
                       r'UBSAN: |KASAN: |kernel BUG at|'
@@ -30,7 +34,8 @@ SPLAT_RE = re.compile(r'(BUG: |WARNING: |Oops: |general protection fault|'
 class Result:
     """What one QEMU run did."""
 
-    def __init__(self):
+    def __init__(self, success_exit=1):
+        self.success_exit = success_exit
         self.checks = []          # (gen, name, ok, why)
         self.done = False
         self.timed_out = False
@@ -44,7 +49,7 @@ class Result:
     @property
     def passed(self):
         return (self.done and not self.timed_out and not self.panic and
-                not self.splats and self.exit_code == 1 and
+                not self.splats and self.exit_code == self.success_exit and
                 all(ok for _, _, ok, _ in self.checks))
 
     def reason(self):
@@ -59,14 +64,33 @@ class Result:
             return 'failed: %s (%s)' % (', '.join(failed), why[0])
         if not self.done:
             return 'guest stopped before the end (exit %s)' % self.exit_code
-        if self.exit_code != 1:
+        if self.exit_code != self.success_exit:
             return 'unexpected QEMU exit status %s' % self.exit_code
         if self.splats:
             return 'kernel reported: %s' % self.splats[0]
         return 'ok'
 
 
+def qemu_command_arm64(args):
+    # -cpu max with pointer authentication in QEMU's cheap implementation
+    # defined algorithm: the architected one is most of TCG's time.
+    cmd = ['qemu-system-aarch64', '-M', 'virt', '-cpu', 'max,pauth-impdef=on',
+           '-accel', 'tcg', '-nographic', '-no-reboot',
+           '-m', args.mem, '-smp', str(args.smp),
+           '-kernel', args.kernel, '-initrd', args.initrd,
+           '-serial', 'file:' + args.log, '-monitor', 'none',
+           '-display', 'none']
+    append = ['console=ttyAMA0', 'panic=-1', 'oops=panic',
+              'kho_scenario=' + args.scenario, 'kho_gen=1',
+              'kho_gens=%d' % args.gens]
+    append += args.append
+    cmd += ['-append', ' '.join(append)]
+    return cmd
+
+
 def qemu_command(args):
+    if args.arch == 'arm64':
+        return qemu_command_arm64(args)
     cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-nographic', '-no-reboot',
            '-bios', '/usr/share/qemu/qboot.rom',
            '-m', args.mem, '-smp', str(args.smp),
@@ -113,7 +137,7 @@ def parse(log, res):
 
 
 def run(args):
-    res = Result()
+    res = Result(SUCCESS_EXIT[args.arch])
     if os.path.exists(args.log):
         os.unlink(args.log)
     cmd = qemu_command(args)
@@ -164,7 +188,10 @@ def arg_parser():
     p.add_argument('--gens', type=int, default=2)
     p.add_argument('--mem', default='1G')
     p.add_argument('--smp', type=int, default=2)
-    p.add_argument('--numa', type=int, default=1)
+    p.add_argument('--numa', type=int, default=1,
+                   help='NUMA nodes (x86_64 only)')
+    p.add_argument('--arch', choices=sorted(SUCCESS_EXIT), default='x86_64',
+                   help='the guest architecture (default x86_64)')
     p.add_argument('--timeout', type=float, default=120)
     p.add_argument('--log', default=os.path.join(TOP, 'build', 'qemu.log'))
     p.add_argument('--append', action='append', default=[],

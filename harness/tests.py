@@ -193,3 +193,31 @@ TESTS = [
      'doc': 'bare Debian 12 (minbase + git + make): clone, make demo, PASS '
             '(CI only, or by name)'},
 ]
+
+# arm64 (VARIANT=arm64: cross-built, qemu-system-aarch64 -M virt -cpu max,
+# TCG, devicetree boot): the core data scenarios and some corrupt ones, as
+# on x86_64 and judged by the same rules, plus the devicetree hand-off.
+ARM64_LIKE_X86 = [
+    'kho-preserve-2gen', 'kho-vmalloc', 'kho-metadata-3gen',
+    'kho-reserve-mem-3gen', 'kho-kaslr-3gen', 'kho-scratch-cma',
+    'corrupt-fdt-magic', 'corrupt-map-zero', 'corrupt-map-outside-ram',
+    'corrupt-scratch-outside-ram', 'corrupt-tree-cycle',
+]
+
+
+def arm64_test(t):
+    """An x86_64 test run on the arm64 kernel: TCG is slower there."""
+    t = dict(t, name='arm64-' + t['name'], variant='arm64',
+             timeout=max(t.get('timeout', 120), 240))
+    t['doc'] = 'arm64: ' + t['doc']
+    return t
+
+
+TESTS += [
+    {'name': 'arm64-kho-dt-3gen', 'scenario': 'kho-dt', 'gens': 3,
+     'variant': 'arm64', 'append': KHO_ON, 'timeout': 300,
+     'doc': 'arm64: kho-chain-3gen through the devicetree: gen 2 and 3 '
+            'find /chosen linux,kho-fdt (the previous root FDT, 4096) and '
+            'linux,kho-scratch (the scratch array, in scratch) as one '
+            'address/size pair each, so old copies were replaced'},
+] + [arm64_test(t) for n in ARM64_LIKE_X86 for t in TESTS if t['name'] == n]
