@@ -701,10 +701,10 @@ static void check_chosen(void)
 			 &size))
 		return;
 	total = sum_lines(KHO_DEBUGFS "/out/scratch_len", &n);
+	/* n regions of 16 bytes, page aligned, inside scratch */
 	check(total > 0 && size == n * 16ULL && !(addr & 4095) &&
 	      in_scratch(addr, addr + size), "chosen_kho_scratch_value",
-	      "<%#llx %#llx>: want %d regions of 16 bytes, page aligned, "
-	      "inside scratch", addr, size, n);
+	      "<%#llx %#llx>, %d scratch regions", addr, size, n);
 }
 
 /* Pass this kernel's root FDT address on: the loader must write it. */
