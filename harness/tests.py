@@ -198,9 +198,9 @@ TESTS = [
 # TCG, devicetree boot): the core data scenarios and some corrupt ones, as
 # on x86_64 and judged by the same rules, plus the devicetree hand-off.
 ARM64_LIKE_X86 = [
-    'kho-preserve-2gen', 'kho-fdt-identical', 'kho-vmalloc',
-    'kho-metadata-3gen', 'kho-reserve-mem-3gen', 'kho-kaslr-3gen',
-    'kho-scratch-cma',
+    'kho-preserve-2gen', 'kho-preserve-4g', 'kho-fdt-identical',
+    'kho-vmalloc', 'kho-metadata-3gen', 'kho-reserve-mem-3gen',
+    'kho-kaslr-3gen', 'kho-scratch-cma',
     # a weakly ordered architecture is where the tracker's locking shows
     'kho-churn-100k', 'kho-unload-reload', 'kho-stress-smp', 'kunit',
     'corrupt-fdt-magic', 'corrupt-fdt-compatible', 'corrupt-map-zero',
