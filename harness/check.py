@@ -73,6 +73,7 @@ def scenario_args(t):
     args.numa = t.get('numa', 1)
     args.timeout = t.get('timeout', 120)
     args.append = list(t.get('append', []))
+    args.dt_size_cells = t.get('dt_size_cells', 2)
     if not t.get('kunit'):
         args.append.append('kunit.enable=0')
     return args

@@ -71,15 +71,52 @@ class Result:
         return 'ok'
 
 
+REG_RE = re.compile(r'^(\t\treg = <)([^>]*)(>;)$', re.M)
+ROOT_SIZE_CELLS_RE = re.compile(r'^\t#size-cells = <0x02>;$', re.M)
+
+
+def dtb_size_cells_1(args, machine):
+    """QEMU's virt devicetree with a root #size-cells of 1 instead of 2.
+
+    The devicetree hand-off writes and reads its address/size pairs in the
+    root's cells; with QEMU's 2/2 a size read with the address cells looks
+    right. Every reg of a root child loses the high size cell (0 there);
+    QEMU rewrites the memory node in the cells it finds.
+    """
+    dtb = args.log + '.dtb'
+    subprocess.run(machine + ['-M', 'virt,dumpdtb=' + dtb], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', dtb],
+                         check=True, capture_output=True, text=True).stdout
+
+    def reg(m):
+        cells = m.group(2).split()
+        if len(cells) % 4 or any(int(c, 0) for c in cells[2::4]):
+            raise ValueError('reg not in 2/2 cells: ' + m.group(0))
+        out = []
+        for i in range(0, len(cells), 4):
+            out += cells[i:i + 2] + [cells[i + 3]]
+        return m.group(1) + ' '.join(out) + m.group(3)
+    dts, n = ROOT_SIZE_CELLS_RE.subn('\t#size-cells = <0x01>;', dts)
+    if n != 1:
+        raise ValueError('no root #size-cells = <2> in the virt devicetree')
+    dts = REG_RE.sub(reg, dts)
+    subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dtb],
+                   input=dts, check=True, text=True)
+    return dtb
+
+
 def qemu_command_arm64(args):
     # -cpu max with pointer authentication in QEMU's cheap implementation
     # defined algorithm: the architected one is most of TCG's time.
-    cmd = ['qemu-system-aarch64', '-M', 'virt', '-cpu', 'max,pauth-impdef=on',
-           '-accel', 'tcg', '-nographic', '-no-reboot',
-           '-m', args.mem, '-smp', str(args.smp),
-           '-kernel', args.kernel, '-initrd', args.initrd,
-           '-serial', 'file:' + args.log, '-monitor', 'none',
-           '-display', 'none']
+    machine = ['qemu-system-aarch64', '-cpu', 'max,pauth-impdef=on',
+               '-accel', 'tcg', '-m', args.mem, '-smp', str(args.smp),
+               '-nographic', '-display', 'none', '-monitor', 'none']
+    cmd = machine + ['-M', 'virt', '-no-reboot',
+                     '-kernel', args.kernel, '-initrd', args.initrd,
+                     '-serial', 'file:' + args.log]
+    if args.dt_size_cells == 1:
+        cmd += ['-dtb', dtb_size_cells_1(args, machine)]
     append = ['console=ttyAMA0', 'panic=-1', 'oops=panic',
               'kho_scenario=' + args.scenario, 'kho_gen=1',
               'kho_gens=%d' % args.gens]
@@ -192,6 +229,9 @@ def arg_parser():
                    help='NUMA nodes (x86_64 only)')
     p.add_argument('--arch', choices=sorted(SUCCESS_EXIT), default='x86_64',
                    help='the guest architecture (default x86_64)')
+    p.add_argument('--dt-size-cells', type=int, choices=[1, 2], default=2,
+                   help="arm64: the devicetree root's #size-cells (QEMU's "
+                        'is 2)')
     p.add_argument('--timeout', type=float, default=120)
     p.add_argument('--log', default=os.path.join(TOP, 'build', 'qemu.log'))
     p.add_argument('--append', action='append', default=[],

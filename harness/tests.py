@@ -5,7 +5,9 @@ kind 'scenario' (default): boot the variant's kernel with kho_guest running
   'scenario' for 'gens' generations; passes when every guest check passed
   and the last generation finished ('expect': 'fail' inverts it, for the
   negative controls). 'expect_log': (generation, text) pairs that must be
-  in that generation's console log.
+  in that generation's console log. 'variant': 'arm64' boots the arm64
+  kernel in qemu-system-aarch64; 'dt_size_cells': 1 gives it a devicetree
+  whose root #size-cells is 1.
 kind 'kunit': boot once with KUnit enabled and parse the log with
   tools/testing/kunit/kunit.py; 'suites' must all have run and passed.
 kind 'command': a host command that must exit 0.
@@ -212,7 +214,7 @@ ARM64_LIKE_X86 = [
 
 
 def arm64_test(t):
-    """An x86_64 test run on the arm64 kernel: TCG is slower there."""
+    """An x86_64 test run on the arm64 kernel, with a longer timeout."""
     t = dict(t, name='arm64-' + t['name'], variant='arm64',
              timeout=max(t.get('timeout', 120), 240))
     t['doc'] = 'arm64: ' + t['doc']
@@ -226,4 +228,10 @@ TESTS += [
             'find /chosen linux,kho-fdt (the previous root FDT, 4096) and '
             'linux,kho-scratch (the scratch array, in scratch) as one '
             'address/size pair each, so old copies were replaced'},
+    {'name': 'arm64-kho-dt-size-cells-1', 'scenario': 'kho-dt', 'gens': 3,
+     'variant': 'arm64', 'append': KHO_ON, 'timeout': 300,
+     'dt_size_cells': 1,
+     'doc': "arm64: arm64-kho-dt-3gen on QEMU's devicetree with a root "
+            '#size-cells of 1: the pairs are 12 bytes and sizes are read '
+            'with the size cells'},
 ] + [arm64_test(t) for n in ARM64_LIKE_X86 for t in TESTS if t['name'] == n]
