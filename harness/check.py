@@ -74,6 +74,7 @@ def scenario_args(t):
     args.timeout = t.get('timeout', 120)
     args.append = list(t.get('append', []))
     args.dt_size_cells = t.get('dt_size_cells', 2)
+    args.dt_chosen = list(t.get('dt_chosen', []))
     if not t.get('kunit'):
         args.append.append('kunit.enable=0')
     return args

@@ -73,22 +73,17 @@ class Result:
 
 REG_RE = re.compile(r'^(\t\treg = <)([^>]*)(>;)$', re.M)
 ROOT_SIZE_CELLS_RE = re.compile(r'^\t#size-cells = <0x02>;$', re.M)
+CHOSEN_RE = re.compile(r'^\tchosen \{$', re.M)
 
 
-def dtb_size_cells_1(args, machine):
-    """QEMU's virt devicetree with a root #size-cells of 1 instead of 2.
+def dts_size_cells_1(dts):
+    """Make the root's #size-cells 1 instead of QEMU's 2.
 
     The devicetree hand-off writes and reads its address/size pairs in the
     root's cells; with QEMU's 2/2 a size read with the address cells looks
     right. Every reg of a root child loses the high size cell (0 there);
     QEMU rewrites the memory node in the cells it finds.
     """
-    dtb = args.log + '.dtb'
-    subprocess.run(machine + ['-M', 'virt,dumpdtb=' + dtb], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', dtb],
-                         check=True, capture_output=True, text=True).stdout
-
     def reg(m):
         cells = m.group(2).split()
         if len(cells) % 4 or any(int(c, 0) for c in cells[2::4]):
@@ -100,7 +95,24 @@ def dtb_size_cells_1(args, machine):
     dts, n = ROOT_SIZE_CELLS_RE.subn('\t#size-cells = <0x01>;', dts)
     if n != 1:
         raise ValueError('no root #size-cells = <2> in the virt devicetree')
-    dts = REG_RE.sub(reg, dts)
+    return REG_RE.sub(reg, dts)
+
+
+def arm64_dtb(args, machine):
+    """QEMU's virt devicetree, changed as --dt-size-cells/--dt-chosen ask."""
+    dtb = args.log + '.dtb'
+    subprocess.run(machine + ['-M', 'virt,dumpdtb=' + dtb], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', dtb],
+                         check=True, capture_output=True, text=True).stdout
+    if args.dt_size_cells == 1:
+        dts = dts_size_cells_1(dts)
+    if args.dt_chosen:
+        # as a boot loader could leave them: the kernel must cope
+        props = ''.join('\n\t\t%s;' % p for p in args.dt_chosen)
+        dts, n = CHOSEN_RE.subn(lambda m: m.group(0) + props, dts)
+        if n != 1:
+            raise ValueError('no /chosen in the virt devicetree')
     subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dtb],
                    input=dts, check=True, text=True)
     return dtb
@@ -115,8 +127,8 @@ def qemu_command_arm64(args):
     cmd = machine + ['-M', 'virt', '-no-reboot',
                      '-kernel', args.kernel, '-initrd', args.initrd,
                      '-serial', 'file:' + args.log]
-    if args.dt_size_cells == 1:
-        cmd += ['-dtb', dtb_size_cells_1(args, machine)]
+    if args.dt_size_cells != 2 or args.dt_chosen:
+        cmd += ['-dtb', arm64_dtb(args, machine)]
     append = ['console=ttyAMA0', 'panic=-1', 'oops=panic',
               'kho_scenario=' + args.scenario, 'kho_gen=1',
               'kho_gens=%d' % args.gens]
@@ -232,6 +244,10 @@ def arg_parser():
     p.add_argument('--dt-size-cells', type=int, choices=[1, 2], default=2,
                    help="arm64: the devicetree root's #size-cells (QEMU's "
                         'is 2)')
+    p.add_argument('--dt-chosen', action='append', default=[],
+                   help="arm64: a property for the devicetree's /chosen, in "
+                        "dts syntax, e.g. 'linux,kho-fdt = <0 0x60000000 0 "
+                        "0x1000>' (repeatable)")
     p.add_argument('--timeout', type=float, default=120)
     p.add_argument('--log', default=os.path.join(TOP, 'build', 'qemu.log'))
     p.add_argument('--append', action='append', default=[],

@@ -7,7 +7,7 @@ kind 'scenario' (default): boot the variant's kernel with kho_guest running
   negative controls). 'expect_log': (generation, text) pairs that must be
   in that generation's console log. 'variant': 'arm64' boots the arm64
   kernel in qemu-system-aarch64; 'dt_size_cells': 1 gives it a devicetree
-  whose root #size-cells is 1.
+  whose root #size-cells is 1, 'dt_chosen' adds properties to its /chosen.
 kind 'kunit': boot once with KUnit enabled and parse the log with
   tools/testing/kunit/kunit.py; 'suites' must all have run and passed.
 kind 'command': a host command that must exit 0.
@@ -234,4 +234,20 @@ TESTS += [
      'doc': "arm64: arm64-kho-dt-3gen on QEMU's devicetree with a root "
             '#size-cells of 1: the pairs are 12 bytes and sizes are read '
             'with the size cells'},
+    {'name': 'arm64-kho-dt-stale', 'scenario': 'kho-preserve', 'gens': 2,
+     'variant': 'arm64', 'append': KHO_ON, 'timeout': 240,
+     'dt_chosen': ['linux,kho-fdt = <0x00 0x60000000 0x00 0x1000>',
+                   'linux,kho-scratch = <0x00 0x60001000 0x00 0x30>'],
+     'expect_log': [(1, 'KHO: ignoring the hand-over: bad FDT magic')],
+     'doc': 'arm64: the cold boot finds a stale hand-over in /chosen '
+            '(zeroed memory) and ignores it; its kexec replaces it and '
+            'gen 2 restores every byte'},
+    {'name': 'arm64-kho-dt-malformed', 'scenario': 'kho-preserve',
+     'gens': 2, 'variant': 'arm64', 'append': KHO_ON, 'timeout': 240,
+     'dt_chosen': ['linux,kho-fdt = <0x00 0x60000000>',
+                   'linux,kho-scratch = <0x00 0x60001000 0x00 0x30>'],
+     'expect_log': [(1, 'OF: fdt: linux,kho-fdt: 8 bytes, want one '
+                        'address/size pair')],
+     'doc': 'arm64: a linux,kho-fdt that is no address/size pair is '
+            'ignored with a warning; gen 2 restores every byte'},
 ] + [arm64_test(t) for n in ARM64_LIKE_X86 for t in TESTS if t['name'] == n]
