@@ -76,6 +76,18 @@ ROOT_SIZE_CELLS_RE = re.compile(r'^\t#size-cells = <0x02>;$', re.M)
 CHOSEN_RE = re.compile(r'^\tchosen \{$', re.M)
 
 
+def numa_options(args, cmd):
+    """Split memory evenly over args.numa nodes, one CPU set each."""
+    if args.numa < 2:
+        return
+    total = int(args.mem.rstrip('GgMm')) * (1024 if args.mem[-1] in 'Gg' else 1)
+    per = total // args.numa
+    cmd[cmd.index('-m') + 1] = '%dM' % (per * args.numa)
+    for n in range(args.numa):
+        cmd += ['-object', 'memory-backend-ram,id=m%d,size=%dM' % (n, per),
+                '-numa', 'node,nodeid=%d,memdev=m%d' % (n, n)]
+
+
 def dts_size_cells_1(dts):
     """Make the root's #size-cells 1 instead of QEMU's 2.
 
@@ -124,6 +136,7 @@ def qemu_command_arm64(args):
     machine = ['qemu-system-aarch64', '-cpu', 'max,pauth-impdef=on',
                '-accel', 'tcg', '-m', args.mem, '-smp', str(args.smp),
                '-nographic', '-display', 'none', '-monitor', 'none']
+    numa_options(args, machine)
     cmd = machine + ['-M', 'virt', '-no-reboot',
                      '-kernel', args.kernel, '-initrd', args.initrd,
                      '-serial', 'file:' + args.log]
@@ -147,14 +160,7 @@ def qemu_command(args):
            '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
            '-serial', 'file:' + args.log, '-monitor', 'none',
            '-display', 'none']
-    if args.numa > 1:
-        # Split memory evenly over the nodes, one CPU set each.
-        total = int(args.mem.rstrip('GgMm')) * (1024 if args.mem[-1] in 'Gg' else 1)
-        per = total // args.numa
-        cmd[cmd.index('-m') + 1] = '%dM' % (per * args.numa)
-        for n in range(args.numa):
-            cmd += ['-object', 'memory-backend-ram,id=m%d,size=%dM' % (n, per),
-                    '-numa', 'node,nodeid=%d,memdev=m%d' % (n, n)]
+    numa_options(args, cmd)
     append = ['console=ttyS0,115200', 'panic=-1', 'oops=panic',
               'kho_scenario=' + args.scenario, 'kho_gen=1',
               'kho_gens=%d' % args.gens]
@@ -237,8 +243,7 @@ def arg_parser():
     p.add_argument('--gens', type=int, default=2)
     p.add_argument('--mem', default='1G')
     p.add_argument('--smp', type=int, default=2)
-    p.add_argument('--numa', type=int, default=1,
-                   help='NUMA nodes (x86_64 only)')
+    p.add_argument('--numa', type=int, default=1, help='NUMA nodes')
     p.add_argument('--arch', choices=sorted(SUCCESS_EXIT), default='x86_64',
                    help='the guest architecture (default x86_64)')
     p.add_argument('--dt-size-cells', type=int, choices=[1, 2], default=2,

@@ -250,4 +250,10 @@ TESTS += [
                         'address/size pair')],
      'doc': 'arm64: a linux,kho-fdt that is no address/size pair is '
             'ignored with a warning; gen 2 restores every byte'},
+    {'name': 'arm64-kho-numa-boundary', 'scenario': 'kho-numa', 'gens': 2,
+     'variant': 'arm64', 'mem': '1526M', 'numa': 2, 'timeout': 240,
+     # RAM starts at 1 GiB on -M virt: node 1 at 1024M + 763M
+     'append': KHO_ON + ['test_kho_numa=2M@1786M'],
+     'doc': 'arm64: kho-numa-boundary with nodes from the devicetree '
+            '(a scratch region per node, blocks split at the boundary)'},
 ] + [arm64_test(t) for n in ARM64_LIKE_X86 for t in TESTS if t['name'] == n]
