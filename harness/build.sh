@@ -4,18 +4,32 @@
 # build/obj-VARIANT, always through ccache with the same flags.
 # Variants: small (default); nomod, debug, distro (tinyconfig plus
 # harness/configs/VARIANT.config); debian (Debian's cloud-amd64 config with
-# every module off, plus harness/configs/debian.config).
+# every module off, plus harness/configs/debian.config); arm64 (cross-built
+# with Debian's aarch64-linux-gnu-gcc, the Image).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-small}
 obj=$BUILD/obj-$variant
-frags=("$TOP/harness/configs/tiny-x86_64.config")
 series_frag=$TREE/tools/testing/selftests/kho/config
-[ -f "$series_frag" ] && frags+=("$series_frag")
 # The base configuration: tinyconfig, or Debian's own for 'debian'.
 base_config=tinyconfig
+arch=x86_64
 case "$variant" in
-small) ;;
+small | nomod | debug | distro | debian) ;;
+arm64) arch=arm64 ;;
+*) die "unknown build variant '$variant'" ;;
+esac
+frags=("$TOP/harness/configs/tiny-$arch.config")
+if [ -f "$series_frag" ] && [ "$arch" = arm64 ]; then
+	# The series' fragment names x86 options too (the port I/O of the
+	# guest's exit, PCI for its devices): an arm64 guest needs neither.
+	mkdir -p "$obj"
+	grep -vE '^CONFIG_(X86_[A-Z0-9_]+|PCI)=' "$series_frag" > "$obj/kho-series.config"
+	frags+=("$obj/kho-series.config")
+elif [ -f "$series_frag" ]; then
+	frags+=("$series_frag")
+fi
+case "$variant" in
 nomod | debug | distro) frags+=("$TOP/harness/configs/$variant.config") ;;
 debian)
 	base_config=$(ls /usr/src/linux-config-6.12/config.amd64_none_cloud-amd64.xz 2>/dev/null) ||
@@ -23,15 +37,25 @@ debian)
 	frags=("$TOP/harness/configs/debian.config")
 	[ -f "$series_frag" ] && frags+=("$series_frag")
 	;;
-*) die "unknown build variant '$variant'" ;;
 esac
 
 [ -d "$TREE/.git" ] || die "no assembled tree: run 'make tree' first"
 mkdir -p "$obj"
 ccache -M 8G >/dev/null
 
-kmake_cmd=(make -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc"
-	LOCALVERSION= -j"$(nproc)")
+cc=gcc
+target=bzImage
+image=arch/x86/boot/bzImage
+xarch=()
+if [ "$arch" = arm64 ]; then
+	# Debian's cross compiler; kexec_file on arm64 loads the plain Image.
+	cc=aarch64-linux-gnu-gcc
+	target=Image
+	image=arch/arm64/boot/Image
+	xarch=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+fi
+kmake_cmd=(make -C "$TREE" O="$obj" "${xarch[@]}" CC="ccache $cc"
+	HOSTCC="ccache gcc" LOCALVERSION= -j"$(nproc)")
 kmake() {
 	"${kmake_cmd[@]}" "$@"
 }
@@ -91,9 +115,9 @@ save=()
 info "building $variant kernel (ccache; log: $obj/build.log)"
 start=$(date +%s)
 if ! "$TOP/harness/progress.py" "building $variant" --log "$obj/build.log" \
-	--total-file "$steps" "${save[@]}" -- "${kmake_cmd[@]}" bzImage; then
+	--total-file "$steps" "${save[@]}" -- "${kmake_cmd[@]}" "$target"; then
 	tail -40 "$obj/build.log" >&2
 	die "$variant kernel build failed (log: $obj/build.log)"
 fi
 grep -E "warning:|error:" "$obj/build.log" >&2 || true
-info "built $obj/arch/x86/boot/bzImage in $(( $(date +%s) - start )) s"
+info "built $obj/$image in $(( $(date +%s) - start )) s"

@@ -49,13 +49,24 @@ def prepare_variant(variant, built):
     return err
 
 
+# The kernel image QEMU boots, per architecture.
+KERNEL_IMAGE = {'x86_64': 'arch/x86/boot/bzImage',
+                'arm64': 'arch/arm64/boot/Image'}
+
+
+def variant_arch(variant):
+    return 'arm64' if variant == 'arm64' else 'x86_64'
+
+
 def scenario_args(t):
     variant = t.get('variant', 'small')
+    arch = variant_arch(variant)
     args = runner.arg_parser().parse_args([
         '--kernel', os.path.join(BUILD, 'obj-' + variant,
-                                 'arch/x86/boot/bzImage'),
+                                 KERNEL_IMAGE[arch]),
         '--initrd', os.path.join(BUILD, 'initramfs-%s.cpio.gz' % variant),
-        '--log', os.path.join(LOGS, t['name'] + '.log')])
+        '--log', os.path.join(LOGS, t['name'] + '.log'),
+        '--arch', arch])
     args.scenario = t['scenario']
     args.gens = t.get('gens', 2)
     args.mem = t.get('mem', '1G')
@@ -63,6 +74,8 @@ def scenario_args(t):
     args.numa = t.get('numa', 1)
     args.timeout = t.get('timeout', 120)
     args.append = list(t.get('append', []))
+    args.dt_size_cells = t.get('dt_size_cells', 2)
+    args.dt_chosen = list(t.get('dt_chosen', []))
     if not t.get('kunit'):
         args.append.append('kunit.enable=0')
     return args

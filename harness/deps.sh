@@ -8,7 +8,9 @@
 PKGS="gcc make bc flex bison libelf-dev libssl-dev cpio ccache
       qemu-system-x86 qemu-system-data qemu-utils perl codespell python3
       python3-ply python3-git xz-utils git kmod libc6-dev dwarves
-      clang llvm libclang-rt-14-dev liburcu-dev kexec-tools openssl"
+      clang llvm libclang-rt-14-dev liburcu-dev kexec-tools openssl
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+      device-tree-compiler"
 
 # The base source and Debian's configs of that same version.
 base_pkg="$(base_get package)=$(base_get version)"

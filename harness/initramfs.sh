@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # initramfs.sh [VARIANT]: build the guest program of the assembled tree
 # (tools/testing/selftests/kho) statically and pack it as /init, with the
-# VARIANT kernel inside as /kho/bzImage, using the kernel's gen_init_cpio.
-# Debian's kexec-tools (/usr/sbin/kexec) and the libraries it links go in
-# too, at their own paths, listed in /kho/extra so that the guest program
-# carries them into every next generation's initramfs.
+# VARIANT kernel inside as /kho/bzImage (/kho/Image on arm64), using the
+# kernel's gen_init_cpio. On x86_64, Debian's kexec-tools (/usr/sbin/kexec)
+# and the libraries it links go in too, at their own paths, listed in
+# /kho/extra so that the guest program carries them into every next
+# generation's initramfs.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-small}
@@ -13,24 +14,38 @@ obj=$BUILD/obj-$variant
 src=$TREE/tools/testing/selftests/kho
 out=$BUILD/initramfs-$variant.cpio.gz
 gdir=$BUILD/guest
+cc=gcc
+image=arch/x86/boot/bzImage
+name=bzImage
+if [ "$variant" = arm64 ]; then
+	# The same program cross-built; kexec_file on arm64 takes the Image.
+	gdir=$BUILD/guest-arm64
+	cc=aarch64-linux-gnu-gcc
+	image=arch/arm64/boot/Image
+	name=Image
+fi
 
 [ -x "$obj/usr/gen_init_cpio" ] || die "no $obj/usr/gen_init_cpio: build the $variant kernel first"
 mkdir -p "$gdir"
 
-# The guest program is the same for every variant.
+# The guest program is the same for every variant of an architecture.
 if [ ! -x "$gdir/kho_guest" ] || [ -n "$(find "$src" -newer "$gdir/kho_guest" -type f)" ]; then
-	make -s -C "$src" OUTPUT="$gdir" CC=gcc "$gdir/kho_guest" >/dev/null ||
+	make -s -C "$src" OUTPUT="$gdir" CC="$cc" "$gdir/kho_guest" >/dev/null ||
 		die "guest program build failed"
 fi
 
-# kexec-tools and its shared libraries (what ldd names, links resolved).
+# kexec-tools and its shared libraries (what ldd names, links resolved);
+# the host's are x86_64 ones, so an arm64 guest gets none.
 kexec_bin=/usr/sbin/kexec
 [ -x "$kexec_bin" ] || die "no $kexec_bin: install kexec-tools (harness/deps.sh)"
 extra=$gdir/extra
-kexec_files=("$kexec_bin")
-while read -r lib; do
-	kexec_files+=("$lib")
-done < <(ldd "$kexec_bin" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p')
+kexec_files=()
+if [ "$variant" != arm64 ]; then
+	kexec_files=("$kexec_bin")
+	while read -r lib; do
+		kexec_files+=("$lib")
+	done < <(ldd "$kexec_bin" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p')
+fi
 {
 	for f in "${kexec_files[@]}"; do
 		d=${f%/*}
@@ -54,7 +69,7 @@ dir /sys 0755 0 0
 dir /tmp 1777 0 0
 dir /kho 0755 0 0
 file /init $gdir/kho_guest 0755 0 0
-file /kho/bzImage $obj/arch/x86/boot/bzImage 0644 0 0
+file /kho/$name $obj/$image 0644 0 0
 file /kho/extra $extra 0644 0 0
 EOF
 while read -r kind path; do

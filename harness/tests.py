@@ -5,7 +5,9 @@ kind 'scenario' (default): boot the variant's kernel with kho_guest running
   'scenario' for 'gens' generations; passes when every guest check passed
   and the last generation finished ('expect': 'fail' inverts it, for the
   negative controls). 'expect_log': (generation, text) pairs that must be
-  in that generation's console log.
+  in that generation's console log. 'variant': 'arm64' boots the arm64
+  kernel in qemu-system-aarch64; 'dt_size_cells': 1 gives it a devicetree
+  whose root #size-cells is 1, 'dt_chosen' adds properties to its /chosen.
 kind 'kunit': boot once with KUnit enabled and parse the log with
   tools/testing/kunit/kunit.py; 'suites' must all have run and passed.
 kind 'command': a host command that must exit 0.
@@ -248,3 +250,65 @@ TESTS = [
      'doc': 'bare Debian 12 (minbase + git + make): clone, make demo, PASS '
             '(CI only, or by name)'},
 ]
+
+# arm64 (VARIANT=arm64: cross-built, qemu-system-aarch64 -M virt -cpu max,
+# TCG, devicetree boot): the core data scenarios and some corrupt ones, as
+# on x86_64 and judged by the same rules, plus the devicetree hand-off.
+ARM64_LIKE_X86 = [
+    'kho-preserve-2gen', 'kho-preserve-4g', 'kho-fdt-identical',
+    'kho-vmalloc', 'kho-metadata-3gen', 'kho-reserve-mem-3gen',
+    'kho-kaslr-3gen', 'kho-scratch-cma',
+    # a weakly ordered architecture is where the tracker's locking shows
+    'kho-churn-100k', 'kho-unload-reload', 'kho-stress-smp', 'kunit',
+    'corrupt-fdt-magic', 'corrupt-fdt-compatible', 'corrupt-map-zero',
+    'corrupt-map-outside-ram', 'corrupt-node-in-scratch',
+    'corrupt-tree-cycle', 'corrupt-block-in-scratch',
+    'corrupt-block-overlap', 'corrupt-blob-size',
+    'corrupt-scratch-outside-ram', 'corrupt-scratch-overlap',
+]
+
+
+def arm64_test(t):
+    """An x86_64 test run on the arm64 kernel, with a longer timeout."""
+    t = dict(t, name='arm64-' + t['name'], variant='arm64',
+             timeout=max(t.get('timeout', 120), 240))
+    t['doc'] = 'arm64: ' + t['doc']
+    return t
+
+
+TESTS += [
+    {'name': 'arm64-kho-dt-3gen', 'scenario': 'kho-dt', 'gens': 3,
+     'variant': 'arm64', 'append': KHO_ON, 'timeout': 300,
+     'doc': 'arm64: kho-chain-3gen through the devicetree: gen 2 and 3 '
+            'find /chosen linux,kho-fdt (the previous root FDT, 4096) and '
+            'linux,kho-scratch (the scratch array, in scratch) as one '
+            'address/size pair each, so old copies were replaced'},
+    {'name': 'arm64-kho-dt-size-cells-1', 'scenario': 'kho-dt', 'gens': 3,
+     'variant': 'arm64', 'append': KHO_ON, 'timeout': 300,
+     'dt_size_cells': 1,
+     'doc': "arm64: arm64-kho-dt-3gen on QEMU's devicetree with a root "
+            '#size-cells of 1: the pairs are 12 bytes and sizes are read '
+            'with the size cells'},
+    {'name': 'arm64-kho-dt-stale', 'scenario': 'kho-preserve', 'gens': 2,
+     'variant': 'arm64', 'append': KHO_ON, 'timeout': 240,
+     'dt_chosen': ['linux,kho-fdt = <0x00 0x60000000 0x00 0x1000>',
+                   'linux,kho-scratch = <0x00 0x60001000 0x00 0x30>'],
+     'expect_log': [(1, 'KHO: ignoring the hand-over: bad FDT magic')],
+     'doc': 'arm64: the cold boot finds a stale hand-over in /chosen '
+            '(zeroed memory) and ignores it; its kexec replaces it and '
+            'gen 2 restores every byte'},
+    {'name': 'arm64-kho-dt-malformed', 'scenario': 'kho-preserve',
+     'gens': 2, 'variant': 'arm64', 'append': KHO_ON, 'timeout': 240,
+     'dt_chosen': ['linux,kho-fdt = <0x00 0x60000000>',
+                   'linux,kho-scratch = <0x00 0x60001000 0x00 0x30>'],
+     'expect_log': [(1, 'OF: fdt: linux,kho-fdt: 8 bytes, want one '
+                        'address/size pair')],
+     'doc': 'arm64: a linux,kho-fdt that is no address/size pair is '
+            'ignored with a warning; gen 2 restores every byte'},
+    {'name': 'arm64-kho-numa-boundary', 'scenario': 'kho-numa', 'gens': 2,
+     'variant': 'arm64', 'mem': '1526M', 'numa': 2, 'timeout': 240,
+     # RAM starts at 1 GiB on -M virt: node 1 at 1024M + 763M
+     'append': KHO_ON + ['test_kho_numa=2M@1786M'],
+     'doc': 'arm64: kho-numa-boundary with nodes from the devicetree '
+            '(a scratch region per node, blocks split at the boundary)'},
+] + [arm64_test(t) for n in ARM64_LIKE_X86 for t in TESTS if t['name'] == n]

@@ -623,6 +623,111 @@ static void scenario_kho_kaslr(void)
 	scenario_kho_chain();
 }
 
+/* --- the devicetree hand-off ---------------------------------------------- */
+
+#define DT_ROOT		"/proc/device-tree"
+#define DT_CHOSEN	DT_ROOT "/chosen"
+
+/* The first cells of a devicetree property: big-endian 32-bit words. */
+static unsigned long long dt_cells(const unsigned char *p, int cells)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = 0; i < cells * 4; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* #address-cells or #size-cells of the root node, -1 if unreadable. */
+static int dt_root_cells(const char *name)
+{
+	unsigned char buf[4];
+	char path[128];
+
+	snprintf(path, sizeof(path), DT_ROOT "/%s", name);
+	if (read_file(path, buf, sizeof(buf)) != sizeof(buf))
+		return -1;
+	return dt_cells(buf, 1);
+}
+
+/* /chosen/PROP must be exactly one address/size pair in the root's cells. */
+static bool chosen_pair(const char *prop, const char *name,
+			unsigned long long *addr, unsigned long long *size)
+{
+	int ac = dt_root_cells("#address-cells");
+	int sc = dt_root_cells("#size-cells");
+	unsigned char buf[64];
+	char path[128];
+	long len;
+
+	snprintf(path, sizeof(path), DT_CHOSEN "/%s", prop);
+	len = read_file(path, buf, sizeof(buf));
+	if (!check(ac > 0 && sc > 0 && len == (ac + sc) * 4, name,
+		   "%s: %ld bytes, want one pair of %d + %d cells", prop, len,
+		   ac, sc))
+		return false;
+	*addr = dt_cells(buf, ac);
+	*size = dt_cells(buf + ac * 4, sc);
+	diag("/chosen/%s = <%#llx %#llx>", prop, *addr, *size);
+	return true;
+}
+
+/*
+ * The previous kernel's loader wrote the hand-over into /chosen: the root
+ * FDT it had (one page) and its scratch array, a page-aligned segment in
+ * scratch of 16 bytes per region. After the second kexec of a chain the
+ * properties are still one pair each: the old ones were replaced.
+ */
+static void check_chosen(void)
+{
+	const char *prev = param("kho_fdt_phys");
+	unsigned long long addr, size, want;
+	long long total;
+	int n;
+
+	want = prev ? strtoull(prev, NULL, 0) : 0;
+
+	if (chosen_pair("linux,kho-fdt", "chosen_kho_fdt", &addr, &size))
+		check(addr == want && size == 4096, "chosen_kho_fdt_value",
+		      "<%#llx %#llx>, previous kernel's root FDT %#llx (4096)",
+		      addr, size, want);
+	if (!chosen_pair("linux,kho-scratch", "chosen_kho_scratch", &addr,
+			 &size))
+		return;
+	total = sum_lines(KHO_DEBUGFS "/out/scratch_len", &n);
+	/* n regions of 16 bytes, page aligned, inside scratch */
+	check(total > 0 && size == n * 16ULL && !(addr & 4095) &&
+	      in_scratch(addr, addr + size), "chosen_kho_scratch_value",
+	      "<%#llx %#llx>, %d scratch regions", addr, size, n);
+}
+
+/* Pass this kernel's root FDT address on: the loader must write it. */
+static void pass_fdt_phys(void)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%#llx",
+		 (unsigned long long)test_status("out_fdt_phys"));
+	next_param("kho_fdt_phys", val);
+}
+
+/* The devicetree hand-off of a 3-generation chain, with data. */
+static void scenario_kho_dt(void)
+{
+	if (!kho_ready())
+		return;
+	if (guest.gen == 1)
+		check(!path_exists(DT_CHOSEN "/linux,kho-fdt") &&
+		      !path_exists(DT_CHOSEN "/linux,kho-scratch"),
+		      "chosen_cold", "KHO properties in /chosen on a cold boot");
+	else
+		check_chosen();
+	scenario_kho_chain();
+	if (guest.gen < guest.gens)
+		pass_fdt_phys();
+}
+
 /* The story of make demo: preserve, kexec, restore, verify. */
 static void scenario_demo(void)
 {
@@ -1343,6 +1448,7 @@ static const struct scenario scenarios[] = {
 	{ "kho-metadata-bad", scenario_kho_metadata_bad },
 	{ "kho-reserve-mem", scenario_kho_reserve_mem },
 	{ "kho-kaslr", scenario_kho_kaslr },
+	{ "kho-dt", scenario_kho_dt },
 	{ "kho-vmalloc", scenario_kho_vmalloc },
 	{ "kho-placement", scenario_kho_placement },
 	{ "kho-numa", scenario_kho_numa },
