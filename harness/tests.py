@@ -56,8 +56,9 @@ TESTS = [
      'append': ['kho=off'],
      'doc': 'kho=off boots and kexecs normally, without a hand-over'},
     {'name': 'kho-no-test-module', 'scenario': 'kho-nomod', 'gens': 2,
-     'variant': 'nomod', 'append': KHO_ON,
-     'doc': 'a kernel without the test module hands over and kexecs'},
+     'variant': 'nomod', 'append': KHO_ON + ['kho_loader=kexec-tools'],
+     'doc': 'a kernel without the test module hands over and kexecs '
+            "(through Debian's kexec-tools)"},
     {'name': 'kho-metadata-3gen', 'scenario': 'kho-metadata', 'gens': 3,
      'append': KHO_ON,
      'doc': 'gen 2/3 log "KHO: exec from: <previous release> (count 1/2)"'},
@@ -137,7 +138,8 @@ TESTS = [
 ] + [
     {'name': 'debug-kho-preserve', 'scenario': 'kho-preserve', 'gens': 2,
      'variant': 'debug', 'mem': '2G',
-     'append': KHO_ON + ['kho_scratch=64M,512M,128M'], 'timeout': 400,
+     'append': KHO_ON + ['kho_scratch=64M,512M,128M',
+                         'kho_loader=kexec-tools'], 'timeout': 400,
      'doc': 'kho-preserve-2gen on the debug kernel (KASAN, lockdep, '
             'DEBUG_VM, DEBUG_PAGEALLOC, kmemleak): no reports'},
     # run-time robustness: allocation failures, churn, unload, concurrency
