@@ -876,8 +876,7 @@ static int kho_test_status_show(struct seq_file *m, void *v)
 	mutex_lock(&kho_test.lock);
 	seq_printf(m, "kho_boot=%d\n", is_kho_boot());
 	/* what the loader writes into the next kernel's hand-off */
-	seq_printf(m, "out_fdt_phys=%#llx\n", kho_out.fdt ?
-		   (u64)virt_to_phys(kho_out.fdt) : 0ULL);
+	seq_printf(m, "out_fdt_phys=%#llx\n", (u64)kho_test_fdt_phys());
 	seq_printf(m, "preserved_folios=%lu\n", kho_test.preserved_folios);
 	seq_printf(m, "preserved_pages=%lu\n", kho_test.preserved_pages);
 	seq_printf(m, "restored_folios=%lu\n", kho_test.restored_folios);

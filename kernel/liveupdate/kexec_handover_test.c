@@ -31,6 +31,20 @@ const struct kho_scratch *kho_test_scratch(unsigned int *nr)
 }
 
 /**
+ * kho_test_fdt_phys - Where this kernel's root FDT is.
+ *
+ * What the kexec loader writes into the next kernel's hand-off (the
+ * devicetree's /chosen on arm64), for a test to compare.
+ *
+ * Context: Any context, after boot.
+ * Return: the physical address, 0 if KHO is off.
+ */
+phys_addr_t kho_test_fdt_phys(void)
+{
+	return kho_out_active() ? virt_to_phys(kho_out.fdt) : 0;
+}
+
+/**
  * kho_test_is_preserved - Is exactly this block preserved?
  * @pfn: First page frame of the block.
  * @order: Order of the block.

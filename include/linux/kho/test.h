@@ -18,5 +18,6 @@ struct kho_kexec_metadata *kho_test_metadata_out(void);
 int kho_test_emit_v2(void);
 int kho_test_corrupt(const char *kind);
 long kho_test_check_placement(void);
+phys_addr_t kho_test_fdt_phys(void);
 
 #endif /* _LINUX_KHO_TEST_H */
