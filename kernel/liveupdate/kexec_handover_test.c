@@ -139,8 +139,8 @@ struct kho_placement {
 	const char *why;
 };
 
-static int kho_check_placed(struct kho_placement *p, const char *what,
-			    phys_addr_t phys, phys_addr_t size)
+static int kho_placement_check(struct kho_placement *p, const char *what,
+			       phys_addr_t phys, phys_addr_t size)
 {
 	p->bad = phys;
 	p->what = what;
@@ -156,14 +156,16 @@ static int kho_check_placed(struct kho_placement *p, const char *what,
 	return 0;
 }
 
-static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
+static int kho_placement_node(phys_addr_t phys, unsigned int level,
+			      void *arg)
 {
-	return kho_check_placed(arg, "tree node", phys, PAGE_SIZE);
+	return kho_placement_check(arg, "tree node", phys, PAGE_SIZE);
 }
 
-static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
+static int kho_placement_block(phys_addr_t phys, unsigned int order,
+			       void *arg)
 {
-	return kho_check_placed(arg, "preserved block", phys,
+	return kho_placement_check(arg, "preserved block", phys,
 				(phys_addr_t)PAGE_SIZE << order);
 }
 
@@ -189,15 +191,15 @@ long kho_test_check_placement(void)
 		return -EOPNOTSUPP;
 
 	mutex_lock(&kho_out.tree.lock);
-	err = kho_check_placed(&p, "tree root", virt_to_phys(kho_out.tree.root),
-			       PAGE_SIZE);
+	err = kho_placement_check(&p, "tree root",
+				  virt_to_phys(kho_out.tree.root), PAGE_SIZE);
 	if (!err)
-		err = __kho_radix_walk_tree(kho_out.tree.root, kho_check_node,
-					    kho_check_block, &p);
+		err = __kho_radix_walk_tree(kho_out.tree.root, kho_placement_node,
+					    kho_placement_block, &p);
 	mutex_unlock(&kho_out.tree.lock);
 	if (!err)
-		err = kho_check_placed(&p, "root FDT", virt_to_phys(kho_out.fdt),
-				       PAGE_SIZE);
+		err = kho_placement_check(&p, "root FDT",
+					  virt_to_phys(kho_out.fdt), PAGE_SIZE);
 	/* a slab object could be KFENCE's; its place is kexec's business */
 	if (!err && is_kfence_address(kho_out.scratch)) {
 		p.what = "scratch array";

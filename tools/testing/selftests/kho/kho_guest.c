@@ -460,9 +460,9 @@ static bool use_kexec_tools(void)
 static void kexec_tools_next(void)
 {
 	char initrd[64], append[sizeof(guest.next_cmdline) + 16];
-	char *load[] = { KEXEC_TOOL, "-s", "-l", KERNEL_PATH, initrd, append,
+	char *const load[] = { KEXEC_TOOL, "-s", "-l", KERNEL_PATH, initrd, append,
 			 NULL };
-	char *exec[] = { KEXEC_TOOL, "-e", NULL };
+	char *const exec[] = { KEXEC_TOOL, "-e", NULL };
 	int ret;
 
 	ret = prepare_next();
