@@ -271,20 +271,24 @@ static void scenario_kho_preserve(void)
 	free_data();
 }
 
-/* Gen 2 preserves again what it restored, plus new data; gen 3 sees all. */
-static void scenario_kho_chain(void)
+/*
+ * One link of a chain: verify what the previous generation preserved, then
+ * free it in the last generation, or preserve it again plus new data.
+ * Return: true if this generation preserved data for the next one.
+ */
+static bool chain_link(void)
 {
 	long carried;
 
 	if (!kho_ready())
-		return;
+		return false;
 	if (guest.gen > 1) {
 		check_kho_boot();
 		verify_data();
 	}
 	if (guest.gen == guest.gens) {
 		free_data();
-		return;
+		return false;
 	}
 	carried = test_status("restored_pages");
 	preserve_data();
@@ -292,6 +296,13 @@ static void scenario_kho_chain(void)
 		check(test_status("preserved_pages") > carried, "preserved_more",
 		      "%ld pages preserved, %ld carried over",
 		      test_status("preserved_pages"), carried);
+	return true;
+}
+
+/* Gen 2 preserves again what it restored, plus new data; gen 3 sees all. */
+static void scenario_kho_chain(void)
+{
+	chain_link();
 }
 
 /* The FDT gen 2 receives is byte-identical to gen 1's at kexec time. */
@@ -799,19 +810,13 @@ static long kfence_allocations(void)
  */
 static void scenario_kho_placement(void)
 {
+	bool preserved = chain_link();
 	long kfence;
 
-	if (!kho_ready())
-		return;
-	if (guest.gen > 1) {
-		check_kho_boot();
-		verify_data();
-	}
 	if (guest.gen == 2)
 		run_cmd("vmalloc_verify");
-	if (guest.gen == guest.gens)
+	if (!preserved)
 		return;
-	preserve_data();
 	if (guest.gen == 1)
 		run_cmd("vmalloc_preserve");
 	kfence = kfence_allocations();
