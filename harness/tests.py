@@ -20,6 +20,9 @@ kind 'command': a host command that must exit 0.
 # The groups CI runs besides the default set.
 CI_GROUPS = ['ci']
 
+# The distro variant's guest: 4 GiB on 2 NUMA nodes, most of it deferred.
+DISTRO = {'variant': 'distro', 'mem': '4G', 'numa': 2}
+
 # Every KHO scenario boots with KHO enabled on the command line.
 KHO_ON = ['kho=on']
 
@@ -207,36 +210,36 @@ TESTS = [
     # 512 MiB is more than the memory early init covers (the first 128 MiB
     # section of each node's last zone and the low zones' remains), so
     # part of it must lie where gen 2 defers its struct pages.
-    {'name': 'distro-kho-preserve-2gen', 'variant': 'distro',
-     'scenario': 'kho-preserve', 'gens': 2, 'mem': '4G', 'numa': 2,
+    {**DISTRO, 'name': 'distro-kho-preserve-2gen',
+     'scenario': 'kho-preserve', 'gens': 2,
      'timeout': 240, 'append': ['test_kho.size_mb=512'],
      'expect_log': [(2, 'deferred struct pages initialised')],
      'doc': 'deferred struct page init: 512 MiB of folios, part of them '
             'where gen 2 defers struct pages; gen 2 initialises those, every '
             'byte verified, freed, memory returned'},
-    {'name': 'distro-kho-chain-3gen', 'variant': 'distro',
-     'scenario': 'kho-chain', 'gens': 3, 'mem': '4G', 'numa': 2,
+    {**DISTRO, 'name': 'distro-kho-chain-3gen',
+     'scenario': 'kho-chain', 'gens': 3,
      'timeout': 240, 'append': ['kho_loader=kexec-tools'],
      'doc': "3 generations through Debian's kexec-tools on the distro "
             'kernel'},
-    {'name': 'distro-kho-scratch-cma', 'variant': 'distro',
-     'scenario': 'kho-cma', 'gens': 2, 'mem': '4G', 'numa': 2,
+    {**DISTRO, 'name': 'distro-kho-scratch-cma',
+     'scenario': 'kho-cma', 'gens': 2,
      'timeout': 180,
      'doc': 'scratch is CMA on cold and hand-over boots with deferred '
             'struct page init'},
-    {'name': 'distro-kho-vmalloc', 'variant': 'distro',
-     'scenario': 'kho-vmalloc', 'gens': 2, 'mem': '4G', 'numa': 2,
+    {**DISTRO, 'name': 'distro-kho-vmalloc',
+     'scenario': 'kho-vmalloc', 'gens': 2,
      'timeout': 180, 'doc': 'vmalloc areas and their errors on the distro '
                             'kernel'},
-    {'name': 'distro-kho-reserve-mem-3gen', 'variant': 'distro',
-     'scenario': 'kho-reserve-mem', 'gens': 3, 'mem': '4G', 'numa': 2,
+    {**DISTRO, 'name': 'distro-kho-reserve-mem-3gen',
+     'scenario': 'kho-reserve-mem', 'gens': 3,
      'timeout': 240, 'append': ['reserve_mem=4M:4096:khotest'],
      'expect_log': [(2, 'deferred struct pages initialised'),
                     (3, 'deferred struct pages initialised')],
      'doc': 'reserve_mem (placed at the top of memory, where struct pages '
             'are deferred) revived at the same address, same bytes'},
-    {'name': 'distro-kfence-placement-3gen', 'variant': 'distro',
-     'scenario': 'kho-placement', 'gens': 3, 'mem': '4G', 'numa': 2,
+    {**DISTRO, 'name': 'distro-kfence-placement-3gen',
+     'scenario': 'kho-placement', 'gens': 3,
      'timeout': 240, 'append': ['kfence.sample_interval=1'],
      'doc': 'KFENCE serving every allocation it can: no tree node, block, '
             'blob, root FDT or scratch array in scratch or from KFENCE, '
