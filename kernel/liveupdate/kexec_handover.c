@@ -62,10 +62,11 @@ EXPORT_SYMBOL_GPL(kho_is_enabled);
  * kernel will boot from. On a hand-over boot, reserve every block the
  * previous kernel preserved and stamp it for kho_restore_folio(), and keep
  * the incoming scratch regions as this kernel's scratch. Either way the
- * scratch becomes CMA memory.
+ * free scratch is held back and becomes CMA memory in a core_initcall.
  *
  * Context: Early boot, called by memblock_free_all() before it releases
- * memory to the page allocator; the memory map is initialised.
+ * memory to the page allocator; the memory map is initialised, except what
+ * DEFERRED_STRUCT_PAGE_INIT defers.
  */
 void __init kho_memory_init(void)
 {
