@@ -225,6 +225,7 @@ err_warn:
  * kho_scratch_hold() until kho_scratch_release() makes them CMA.
  */
 static struct kho_scratch *kho_scratch_held __initdata;
+static void __init kho_scratch_make_cma(void);
 static unsigned int kho_scratch_held_cnt __initdata;
 static unsigned int kho_scratch_held_max __initdata;
 
@@ -312,7 +313,16 @@ err_free:
 		      kho_scratch_held_max * sizeof(*kho_scratch_held));
 	kho_scratch_held = NULL;
 	kho_scratch_held_cnt = 0;
-	return err;
+	/*
+	 * Reserving many free ranges can need a larger memblock array that
+	 * scratch-only memblock cannot place.  Without deferred struct pages
+	 * the scratch can be marked CMA right away instead, for
+	 * memblock_free_all() to free.
+	 */
+	if (IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
+		return err;
+	kho_scratch_make_cma();
+	return 0;
 }
 
 /* Mark every pageblock of every scratch region MIGRATE_CMA. */
