@@ -169,6 +169,20 @@ def selected(t, names, groups, default):
     return default
 
 
+def print_log_tail(t, lines=40):
+    """The end of a failed guest's console: a CI log must tell why."""
+    path = os.path.join(LOGS, t['name'] + '.log')
+    try:
+        with open(path, errors='replace') as f:
+            tail = f.read().splitlines()[-lines:]
+    except OSError:
+        return
+    print('    last %d lines of %s:' % (len(tail), os.path.relpath(path, TOP)))
+    for line in tail:
+        print('    | ' + line)
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -227,6 +241,8 @@ def main():
             failed += 1
         print('%s %-28s %6.1f s  %s' % ('PASS' if ok else 'FAIL', t['name'],
                                          secs, why), flush=True)
+        if not ok and kind in ('scenario', 'kunit'):
+            print_log_tail(t)
     print('%d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
 
