@@ -5,7 +5,7 @@ VARIANT ?= small
 T ?=
 
 .PHONY: all demo check tree build initramfs series checkpatch deps clean bench \
-	distclean import list fuzz fresh-demo distro
+	distclean import list fuzz fresh-demo distro series-check
 
 all: check
 
@@ -40,6 +40,11 @@ demo: deps
 
 series: deps
 	harness/series.sh --check
+
+# Build every step of the series in order, KEXEC_HANDOVER=y and =n: the
+# series is bisectable. 20-50 minutes, so not part of check.
+series-check: deps
+	harness/series-check.sh
 
 # Restore-time benchmark (the kernel's own measurement), no assertions.
 bench: deps
