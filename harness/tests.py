@@ -25,6 +25,8 @@ DISTRO = {'variant': 'distro', 'mem': '4G', 'numa': 2}
 
 # Every KHO scenario boots with KHO enabled on the command line.
 KHO_ON = ['kho=on']
+# The region test_kho's status reports (reserve_mem_phys, reserve_mem_csum).
+RESERVE_MEM = 'reserve_mem=4M:4096:khotest'
 
 TESTS = [
     {'name': 'kexec-2gen', 'scenario': 'kexec', 'gens': 2,
@@ -69,7 +71,7 @@ TESTS = [
      'append': KHO_ON,
      'doc': 'bad version / short metadata refused; the data hand-over works'},
     {'name': 'kho-reserve-mem-3gen', 'scenario': 'kho-reserve-mem', 'gens': 3,
-     'append': KHO_ON + ['reserve_mem=4M:4096:khotest'],
+     'append': KHO_ON + [RESERVE_MEM],
      'doc': 'reserve_mem region revived at the same address, same bytes'},
     {'name': 'kho-kaslr-3gen', 'scenario': 'kho-kaslr', 'gens': 3,
      'append': KHO_ON,
@@ -89,7 +91,7 @@ TESTS = [
             'raw blob refused'},
 ] + [
     {'name': 'corrupt-' + kind, 'scenario': 'kho-corrupt', 'gens': 2,
-     'append': KHO_ON + ['kho_corrupt=' + kind],
+     'append': KHO_ON + ['kho_corrupt=' + kind, RESERVE_MEM],
      'expect_log': [(2, 'KHO: ignoring the hand-over: ' + reason)],
      'doc': 'gen 1 ' + what + '; gen 2 boots without the hand-over, with '
             'all its memory, and says "' + reason + '"'}
@@ -233,7 +235,7 @@ TESTS = [
                             'kernel'},
     {**DISTRO, 'name': 'distro-kho-reserve-mem-3gen',
      'scenario': 'kho-reserve-mem', 'gens': 3,
-     'timeout': 240, 'append': ['reserve_mem=4M:4096:khotest'],
+     'timeout': 240, 'append': [RESERVE_MEM],
      'expect_log': [(2, 'deferred struct pages initialised'),
                     (3, 'deferred struct pages initialised')],
      'doc': 'reserve_mem (placed at the top of memory, where struct pages '

@@ -457,7 +457,7 @@ static int __init kho_test_numa_param(char *p)
 		return -EINVAL;
 
 	/* a hand-over boot gets the range back through KHO */
-	if (is_kho_boot() || memblock_is_region_reserved(start, size) ||
+	if (kho_handover_pending() || memblock_is_region_reserved(start, size) ||
 	    memblock_reserve(start, size))
 		return 0;
 	kho_test_numa_start = start;

@@ -58,6 +58,7 @@ void kho_remove_subtree(void *blob);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
 
 bool kho_arch_is_ram(phys_addr_t phys, u64 size);
+bool kho_handover_pending(void);
 void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 		  phys_addr_t scratch_phys, u64 scratch_len);
 void kho_memory_init(void);
@@ -140,6 +141,11 @@ static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys,
 				       size_t *size)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline bool kho_handover_pending(void)
+{
+	return false;
 }
 
 static inline void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,

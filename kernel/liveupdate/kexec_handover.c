@@ -70,7 +70,7 @@ EXPORT_SYMBOL_GPL(kho_is_enabled);
  */
 void __init kho_memory_init(void)
 {
-	if (is_kho_boot()) {
+	if (kho_handover_pending()) {
 		kho_in_memory_init();
 	} else if (!kho_enable) {
 		return;

@@ -43,11 +43,14 @@
  *	was rejected).
  * @fdt_len: Size of the buffer the previous kernel passed the FDT in.
  * @scratch_phys: Physical address of the scratch array.
+ * @checked: kho_in_memory_init() has checked the whole hand-over; until
+ *	then nothing of it is served, only its scratch is used.
  */
 struct kho_in {
 	phys_addr_t fdt_phys;
 	u64 fdt_len;
 	phys_addr_t scratch_phys;
+	bool checked;
 };
 
 static struct kho_in kho_in __ro_after_init;
@@ -460,17 +463,38 @@ void __init kho_in_memory_init(void)
 {
 	kho_scratch = phys_to_virt(kho_in.scratch_phys);
 	kho_restore_preserved();
+	kho_in.checked = true;
+}
+
+/**
+ * kho_handover_pending - Is a hand-over being taken but not checked yet?
+ *
+ * From kho_populate() accepting the hand-over's FDT and scratch array until
+ * kho_memory_init() has checked the rest, this kernel allocates only from
+ * scratch and must not use anything else of the hand-over: early users
+ * that would (the reserve_mem revival) wait, architecture code keeps its
+ * early allocations in scratch.
+ *
+ * Context: Early boot.
+ * Return: true while the hand-over is pending.
+ */
+bool __init kho_handover_pending(void)
+{
+	return kho_in.fdt_phys && !kho_in.checked;
 }
 
 /**
  * is_kho_boot - Did this kernel receive a hand-over?
+ *
+ * False until kho_memory_init() has checked the whole hand-over, and for
+ * good if it refused it.
  *
  * Context: Any context.
  * Return: true if the previous kernel handed over state and it was valid.
  */
 bool is_kho_boot(void)
 {
-	return !!kho_in.fdt_phys;
+	return kho_in.checked && kho_in.fdt_phys;
 }
 EXPORT_SYMBOL_GPL(is_kho_boot);
 

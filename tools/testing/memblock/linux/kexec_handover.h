@@ -6,4 +6,9 @@ static inline void kho_memory_init(void)
 {
 }
 
+static inline bool kho_handover_pending(void)
+{
+	return false;
+}
+
 #endif

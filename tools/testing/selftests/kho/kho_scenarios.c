@@ -884,7 +884,9 @@ static void scenario_kho_v2(void)
  * Gen 1 preserves its data set and then damages the hand-over in the way
  * kho_corrupt= names (see kernel/liveupdate/kexec_handover_corrupt.c).
  * Gen 2 must boot without the hand-over: no restore, the refusal logged
- * in one line (tests.py checks its reason), and all of its memory.
+ * in one line (tests.py checks its reason), and all of its memory. Both
+ * have reserve_mem=4M:4096:khotest: gen 2 must not revive it from the
+ * refused hand-over, but allocate it anew.
  */
 static void scenario_kho_corrupt(void)
 {
@@ -913,6 +915,10 @@ static void scenario_kho_corrupt(void)
 	      "%d '" IGNORING "' lines", klog_count(IGNORING));
 	check(klog_count(EXEC_FROM) == 0, "no_metadata",
 	      "'" EXEC_FROM "' logged from a refused hand-over");
+	check(!klog_has("reserve_mem: revived", NULL, 0), "no_revived_region",
+	      "a reserve_mem region revived from a refused hand-over");
+	check(test_status_str("reserve_mem_phys")[0], "region_allocated",
+	      "no reserve_mem region khotest");
 	ret = test_cmd("verify");
 	check(ret == -ENOENT, "verify_finds_nothing",
 	      "test_kho verify: %s, want -ENOENT", strerror(-ret));
