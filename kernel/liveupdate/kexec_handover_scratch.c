@@ -222,12 +222,17 @@ err_warn:
 
 /*
  * The free parts of the scratch regions, kept from memblock_free_all() by
- * kho_scratch_hold() until kho_scratch_release() makes them CMA.
+ * kho_scratch_hold() until kho_scratch_release() makes them CMA, and where
+ * memblock's reserved array was when they were recorded.
  */
 static struct kho_scratch *kho_scratch_held __initdata;
 static void __init kho_scratch_make_cma(void);
 static unsigned int kho_scratch_held_cnt __initdata;
 static unsigned int kho_scratch_held_max __initdata;
+static struct kho_scratch kho_scratch_memblock __initdata;
+
+/* Room for the parts that placing memblock's reserved array may split. */
+#define KHO_SCRATCH_HELD_SLACK	8
 
 /*
  * Record the free memblock ranges inside the scratch regions in
@@ -256,7 +261,74 @@ static unsigned int __init kho_scratch_find_free(void)
 			cnt++;
 		}
 	}
+	kho_scratch_memblock = (struct kho_scratch) {
+		.addr = __pa(memblock.reserved.regions),
+		.size = memblock.reserved.max *
+			sizeof(*memblock.reserved.regions),
+	};
 	return cnt;
+}
+
+/*
+ * Call @fn on every held range, less memblock's reserved array if it lies
+ * in one (it can only after memblock moved it there: see
+ * kho_scratch_reserve_held()).
+ */
+static void __init kho_scratch_for_each_held(void (*fn)(phys_addr_t start,
+							phys_addr_t end))
+{
+	phys_addr_t skip_lo = kho_scratch_memblock.addr;
+	phys_addr_t skip_hi = skip_lo + kho_scratch_memblock.size;
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_held_cnt; i++) {
+		phys_addr_t start = kho_scratch_held[i].addr;
+		phys_addr_t end = start + kho_scratch_held[i].size;
+
+		if (skip_hi <= start || end <= skip_lo) {
+			fn(start, end);
+			continue;
+		}
+		if (start < skip_lo)
+			fn(start, skip_lo);
+		if (skip_hi < end)
+			fn(skip_hi, end);
+	}
+}
+
+static void __init kho_scratch_unreserve(phys_addr_t start, phys_addr_t end)
+{
+	memblock_phys_free(start, end - start);
+}
+
+/*
+ * Reserve the recorded free parts.  Each reservation may make memblock grow
+ * its reserved array, and memblock then places the new array in free
+ * memory: in scratch-only mode, in a part recorded as free.  Releasing
+ * that part later would free memblock's array, which memblock frees (or,
+ * with ARCH_KEEP_MEMBLOCK, uses) itself.  So if the array moved, undo the
+ * reservations, the array's excepted, and let the caller record again.
+ * Return: 0, -EAGAIN to record again, or -ENOMEM.
+ */
+static int __init kho_scratch_reserve_held(void)
+{
+	void *regions = memblock.reserved.regions;
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < kho_scratch_held_cnt && !err; i++)
+		err = memblock_reserve(kho_scratch_held[i].addr,
+				       kho_scratch_held[i].size);
+	if (!err && memblock.reserved.regions == regions)
+		return 0;
+
+	kho_scratch_memblock = (struct kho_scratch) {
+		.addr = __pa(memblock.reserved.regions),
+		.size = memblock.reserved.max *
+			sizeof(*memblock.reserved.regions),
+	};
+	kho_scratch_for_each_held(kho_scratch_unreserve);
+	return err ?: -EAGAIN;
 }
 
 /**
@@ -279,48 +351,41 @@ static unsigned int __init kho_scratch_find_free(void)
  */
 int __init kho_scratch_hold(void)
 {
-	unsigned int i, cnt = kho_scratch_find_free();
+	unsigned int cnt = kho_scratch_find_free();
 	int err;
 
-	/* recording the ranges may split one of them */
-	kho_scratch_held_max = cnt + 1;
+	kho_scratch_held_max = cnt + KHO_SCRATCH_HELD_SLACK;
 	kho_scratch_held = memblock_alloc(kho_scratch_held_max *
 					  sizeof(*kho_scratch_held),
 					  SMP_CACHE_BYTES);
 	if (!kho_scratch_held)
-		return -ENOMEM;
-	cnt = kho_scratch_find_free();
-	if (cnt > kho_scratch_held_max) {
-		err = -ENOMEM;
-		goto err_free;
-	}
-	kho_scratch_held_cnt = cnt;
+		goto err_cma_now;
 
-	for (i = 0; i < cnt; i++) {
-		err = memblock_reserve(kho_scratch_held[i].addr,
-				       kho_scratch_held[i].size);
-		if (err)
-			goto err_unreserve;
-	}
-	return 0;
+	/* each round at least doubles memblock's reserved array */
+	do {
+		kho_scratch_held_cnt = 0;
+		cnt = kho_scratch_find_free();
+		if (cnt > kho_scratch_held_max) {
+			err = -ENOMEM;
+			break;
+		}
+		kho_scratch_held_cnt = cnt;
+		err = kho_scratch_reserve_held();
+	} while (err == -EAGAIN);
+	if (!err)
+		return 0;
 
-err_unreserve:
-	while (i--)
-		memblock_phys_free(kho_scratch_held[i].addr,
-				   kho_scratch_held[i].size);
-err_free:
+	kho_scratch_held_cnt = 0;
 	memblock_free(kho_scratch_held,
 		      kho_scratch_held_max * sizeof(*kho_scratch_held));
 	kho_scratch_held = NULL;
-	kho_scratch_held_cnt = 0;
+err_cma_now:
 	/*
-	 * Reserving many free ranges can need a larger memblock array that
-	 * scratch-only memblock cannot place.  Without deferred struct pages
-	 * the scratch can be marked CMA right away instead, for
-	 * memblock_free_all() to free.
+	 * Without deferred struct pages the scratch can be marked CMA right
+	 * away instead, for memblock_free_all() to free.
 	 */
 	if (IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
-		return err;
+		return -ENOMEM;
 	kho_scratch_make_cma();
 	return 0;
 }
@@ -346,6 +411,11 @@ static void __init kho_scratch_make_cma(void)
 	}
 }
 
+static void __init kho_scratch_free_held(phys_addr_t start, phys_addr_t end)
+{
+	free_reserved_area(phys_to_virt(start), phys_to_virt(end), -1, NULL);
+}
+
 /*
  * Give the scratch kho_scratch_hold() kept to the page allocator as CMA
  * memory, movable allocations only, so that no preserved data can ever lie
@@ -356,19 +426,11 @@ static void __init kho_scratch_make_cma(void)
  */
 static int __init kho_scratch_release(void)
 {
-	unsigned int i;
-
 	if (!kho_scratch_held)
 		return 0;
 
 	kho_scratch_make_cma();
-	for (i = 0; i < kho_scratch_held_cnt; i++) {
-		phys_addr_t start = kho_scratch_held[i].addr;
-
-		free_reserved_area(phys_to_virt(start),
-				   phys_to_virt(start + kho_scratch_held[i].size),
-				   -1, NULL);
-	}
+	kho_scratch_for_each_held(kho_scratch_free_held);
 	memblock_free_late(__pa(kho_scratch_held),
 			   kho_scratch_held_max * sizeof(*kho_scratch_held));
 	kho_scratch_held = NULL;
