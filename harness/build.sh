@@ -3,7 +3,8 @@
 # build.sh [VARIANT]: build the assembled tree's bzImage out of tree in
 # build/obj-VARIANT, always through ccache with the same flags.
 # Variants: small (default); nomod, debug, distro (tinyconfig plus
-# harness/configs/VARIANT.config); debian (Debian's cloud-amd64 config with
+# harness/configs/VARIANT.config); clang (small built with Debian's LLVM,
+# LLVM=1, and no warning allowed); debian (Debian's cloud-amd64 config with
 # every module off, plus harness/configs/debian.config); arm64 (cross-built
 # with Debian's aarch64-linux-gnu-gcc, the Image).
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +16,7 @@ series_frag=$TREE/tools/testing/selftests/kho/config
 base_config=tinyconfig
 arch=x86_64
 case "$variant" in
-small | nomod | debug | distro | debian) ;;
+small | nomod | debug | distro | clang | debian) ;;
 arm64) arch=arm64 ;;
 *) die "unknown build variant '$variant'" ;;
 esac
@@ -47,6 +48,10 @@ cc=gcc
 target=bzImage
 image=arch/x86/boot/bzImage
 xarch=()
+if [ "$variant" = clang ]; then
+	cc=clang
+	xarch=(LLVM=1)
+fi
 if [ "$arch" = arm64 ]; then
 	# Debian's cross compiler; kexec_file on arm64 loads the plain Image.
 	cc=aarch64-linux-gnu-gcc
@@ -119,5 +124,7 @@ if ! "$TOP/harness/progress.py" "building $variant" --log "$obj/build.log" \
 	tail -40 "$obj/build.log" >&2
 	die "$variant kernel build failed (log: $obj/build.log)"
 fi
-grep -E "warning:|error:" "$obj/build.log" >&2 || true
+if grep -E "warning:|error:" "$obj/build.log" >&2 && [ "$variant" = clang ]; then
+	die "$variant kernel build warns (log: $obj/build.log)"
+fi
 info "built $obj/$image in $(( $(date +%s) - start )) s"

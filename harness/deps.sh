@@ -10,7 +10,8 @@ PKGS="gcc make bc flex bison libelf-dev libssl-dev cpio ccache
       python3-ply python3-git xz-utils git kmod libc6-dev dwarves
       clang llvm libclang-rt-14-dev liburcu-dev kexec-tools openssl
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-      device-tree-compiler"
+      device-tree-compiler lld sparse coccinelle python3-sphinx
+      python3-sphinx-rtd-theme python3-yaml"
 
 # The base source and Debian's configs of that same version.
 base_pkg="$(base_get package)=$(base_get version)"

@@ -191,6 +191,18 @@ TESTS = [
     {'name': 'kernel-doc', 'kind': 'command',
      'command': ['harness/kerneldoc.sh'],
      'doc': 'scripts/kernel-doc -none -Wall reports nothing on our files'},
+    {'name': 'sparse-w1', 'kind': 'command',
+     'command': ['harness/static.py', 'sparse'],
+     'doc': 'make W=1 C=2 (sparse) on every object the series adds or '
+            'changes, x86_64 and arm64: no finding on our code'},
+    {'name': 'coccicheck', 'kind': 'command',
+     'command': ['harness/static.py', 'cocci'],
+     'doc': "every scripts/coccinelle script (report mode) on the series' "
+            'C files: no finding on our code'},
+    {'name': 'htmldocs', 'kind': 'command',
+     'command': ['harness/static.py', 'htmldocs'],
+     'doc': "make htmldocs on the directories of the series' documents: no "
+            'warning from them'},
     {'name': 'memblock-simulator', 'kind': 'command',
      'command': ['harness/memblock-sim.sh'],
      'doc': 'tools/testing/memblock builds and passes on the series'},
@@ -319,3 +331,21 @@ TESTS += [
      'doc': 'arm64: kho-numa-boundary with nodes from the devicetree '
             '(a scratch region per node, blocks split at the boundary)'},
 ] + [arm64_test(t) for n in ARM64_LIKE_X86 for t in TESTS if t['name'] == n]
+
+# clang (VARIANT=clang): the small kernel built with Debian's LLVM (LLVM=1),
+# which must build without a warning and pass the core data scenarios.
+CLANG_LIKE_GCC = [
+    'kho-preserve-2gen', 'kho-chain-3gen', 'kho-vmalloc',
+    'kho-reserve-mem-3gen', 'kho-stress-smp', 'kunit', 'corrupt-tree-cycle',
+]
+
+
+def clang_test(t):
+    """An x86_64 test run on the kernel built with clang."""
+    t = dict(t, name='clang-' + t['name'], variant='clang')
+    t['doc'] = 'clang: ' + t['doc']
+    return t
+
+
+TESTS += [clang_test(t) for n in CLANG_LIKE_GCC for t in TESTS
+          if t['name'] == n]
