@@ -42,9 +42,10 @@ series: deps
 	harness/series.sh --check
 
 # Build every step of the series in order, KEXEC_HANDOVER=y and =n: the
-# series is bisectable. 20-50 minutes, so not part of check.
+# series is bisectable. 20-50 minutes, so not part of check. FROM=N
+# starts at step N (after a fix to it).
 series-check: deps
-	harness/series-check.sh
+	harness/series-check.sh $(if $(FROM),--from $(FROM))
 
 # Restore-time benchmark (the kernel's own measurement), no assertions.
 bench: deps

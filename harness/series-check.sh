@@ -1,12 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# series-check.sh: build every step of the series in order, once with
+# series-check.sh [--from N]: build every step of the series in order (or
+# from step N on, after a fix to step N), once with
 # KEXEC_HANDOVER=y and every test option, once with KEXEC_HANDOVER=n, and
 # fail naming the first step that does not build or warns. The small x86_64
 # configuration; incremental builds (each step only rebuilds what it
 # changed) through the shared ccache. Takes 20-50 minutes: not part of
 # 'make check'; 'make series-check' runs it.
 . "$(dirname "$0")/lib.sh"
+
+from=1
+if [ "${1:-}" = --from ]; then
+	from=${2:?"--from needs a step number"}
+fi
 
 "$TOP/harness/tree.sh"
 work=$BUILD/series-check
@@ -79,7 +85,7 @@ build_step() {
 }
 
 start=$(date +%s)
-for n in $(seq 1 ${#steps[@]}); do
+for n in $(seq "$from" ${#steps[@]}); do
 	git -C "$src" checkout -q -f --detach "${steps[n - 1]}"
 	build_step "$n" y
 	build_step "$n" n
