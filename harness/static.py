@@ -4,7 +4,8 @@
 
   harness/static.py sparse     make W=1 C=2 (gcc's extra warnings and
                                sparse) on every object the series adds or
-                               changes, x86_64 and arm64
+                               changes, x86_64 and arm64, and make W=1
+                               with clang (LLVM=1) on the x86_64 ones
   harness/static.py cocci      every script of scripts/coccinelle in report
                                mode on the same C files
   harness/static.py htmldocs   make htmldocs on the directories holding the
@@ -108,10 +109,14 @@ def report(name, found, what):
 
 # --- sparse and W=1 ----------------------------------------------------------
 
+# The test kernel each pass of check_sparse() is configured like.
+VARIANT = {'x86_64': 'small', 'arm64': 'arm64', 'clang': 'clang'}
+
+
 def static_obj(arch):
     """A build directory configured like the test kernel of @arch, plus the
     debug option, so that every file of ours is compiled."""
-    variant = 'arm64' if arch == 'arm64' else 'small'
+    variant = VARIANT[arch]
     obj = os.path.join(WORK, 'obj-' + arch)
     r = subprocess.run(['harness/build.sh', variant], cwd=TOP)
     if r.returncode:
@@ -134,6 +139,8 @@ def kmake(arch, obj, *args):
     if arch == 'arm64':
         cmd += ['ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-',
                 'CC=ccache aarch64-linux-gnu-gcc']
+    elif arch == 'clang':
+        cmd += ['LLVM=1', 'CC=ccache clang']
     else:
         cmd += ['CC=ccache gcc']
     return subprocess.run(cmd + ['HOSTCC=ccache gcc'] + list(args),
@@ -142,8 +149,7 @@ def kmake(arch, obj, *args):
 
 def objects(arch, files):
     """Objects of @files that the @arch test kernel builds."""
-    variant = 'arm64' if arch == 'arm64' else 'small'
-    ref = os.path.join(BUILD, 'obj-' + variant)
+    ref = os.path.join(BUILD, 'obj-' + VARIANT[arch])
     objs = []
     for f in sorted(files):
         if not f.endswith('.c'):
@@ -161,13 +167,15 @@ def objects(arch, files):
 def check_sparse():
     added, changed = series_files()
     found, built = [], []
-    for arch in ('x86_64', 'arm64'):
+    for arch in ('x86_64', 'arm64', 'clang'):
         obj = static_obj(arch)
         r = kmake(arch, obj, '-s', 'olddefconfig')
         objs = objects(arch, added | set(changed))
         # C=2: sparse on each file even if it is up to date; W=1 rebuilds
-        # them with the extra warnings (ccache keeps that cheap).
-        r = kmake(arch, obj, 'W=1', 'C=2', 'CHECK=sparse', *objs)
+        # them with the extra warnings (ccache keeps that cheap). Sparse
+        # once is enough: not with clang.
+        check = ['C=2', 'CHECK=sparse'] if arch != 'clang' else []
+        r = kmake(arch, obj, 'W=1', *check, *objs)
         log = os.path.join(obj, 'static.log')
         with open(log, 'w') as f:
             f.write(r.stdout + r.stderr)

@@ -194,7 +194,8 @@ TESTS = [
     {'name': 'sparse-w1', 'kind': 'command',
      'command': ['harness/static.py', 'sparse'],
      'doc': 'make W=1 C=2 (sparse) on every object the series adds or '
-            'changes, x86_64 and arm64: no finding on our code'},
+            'changes, x86_64 and arm64, and make LLVM=1 W=1: no finding on '
+            'our code'},
     {'name': 'coccicheck', 'kind': 'command',
      'command': ['harness/static.py', 'cocci'],
      'doc': "every scripts/coccinelle script (report mode) on the series' "
