@@ -19,6 +19,9 @@
 #include <linux/nodemask.h>
 #include <linux/page-isolation.h>
 
+/* set_pageblock_cma() */
+#include "../../mm/internal.h"
+
 #include "kexec_handover_internal.h"
 
 struct kho_scratch *kho_scratch __ro_after_init;
@@ -390,7 +393,10 @@ err_cma_now:
 	return 0;
 }
 
-/* Mark every pageblock of every scratch region MIGRATE_CMA. */
+/*
+ * Mark every pageblock of every scratch region MIGRATE_CMA, with the pages
+ * of it that are free already: see set_pageblock_cma().
+ */
 static void __init kho_scratch_make_cma(void)
 {
 	unsigned int i;
@@ -404,7 +410,7 @@ static void __init kho_scratch_make_cma(void)
 		     pfn += pageblock_nr_pages) {
 			struct page *page = pfn_to_page(pfn);
 
-			set_pageblock_migratetype(page, MIGRATE_CMA);
+			set_pageblock_cma(page);
 			page_zone(page)->cma_pages += pageblock_nr_pages;
 		}
 		totalcma_pages += PHYS_PFN(kho_scratch[i].size);
