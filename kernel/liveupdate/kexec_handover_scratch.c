@@ -277,8 +277,8 @@ static unsigned int __init kho_scratch_find_free(void)
  * in one (it can only after memblock moved it there: see
  * kho_scratch_reserve_held()).
  */
-static void __init kho_scratch_for_each_held(void (*fn)(phys_addr_t start,
-							phys_addr_t end))
+static void __init
+kho_scratch_for_each_held(void (*fn)(phys_addr_t start, phys_addr_t end))
 {
 	phys_addr_t skip_lo = kho_scratch_memblock.addr;
 	phys_addr_t skip_hi = skip_lo + kho_scratch_memblock.size;
