@@ -25,6 +25,8 @@ DISTRO = {'variant': 'distro', 'mem': '4G', 'numa': 2}
 
 # Every KHO scenario boots with KHO enabled on the command line.
 KHO_ON = ['kho=on']
+# The Live Update Orchestrator needs KHO too.
+LUO_ON = KHO_ON + ['liveupdate=on']
 
 TESTS = [
     {'name': 'kexec-2gen', 'scenario': 'kexec', 'gens': 2,
@@ -174,6 +176,76 @@ TESTS = [
                          'test_kho_stress.stress_ms=3000'],
      'doc': 'kho-stress-smp on the debug kernel (KASAN, lockdep, DEBUG_VM): '
             'no reports'},
+    # Live Update Orchestrator: /dev/liveupdate sessions, memfds across kexec
+] + [
+    {'name': 'luo-api', 'scenario': 'luo-api', 'gens': 1, 'append': LUO_ON,
+     'doc': 'every ioctl and error of /dev/liveupdate and session fds, the '
+            'size rules, the frozen size of a preserved memfd, no kexec'},
+    {'name': 'luo-off', 'scenario': 'luo-off', 'gens': 1,
+     'append': ['kho=off', 'liveupdate=on'],
+     'expect_log': [(1, 'liveupdate: disabling liveupdate because KHO is '
+                        'disabled')],
+     'doc': 'liveupdate=on without KHO: a warning, no /dev/liveupdate'},
+    {'name': 'luo-default-off', 'scenario': 'luo-off', 'gens': 1,
+     'append': KHO_ON,
+     'doc': 'KHO on, liveupdate= not given: LUO is off, no /dev/liveupdate'},
+    {'name': 'luo-memfd-256m', 'scenario': 'luo-memfd', 'gens': 2,
+     'mem': '2G', 'append': LUO_ON, 'timeout': 240,
+     'expect_log': [(2, 'liveupdate: Retrieved live update data, liveupdate '
+                        'number: 1')],
+     'doc': 'a 256 MiB memfd with a seeded pattern, rewritten in part '
+            'through mmap() after preserve: size, position, seals, every '
+            'byte in gen 2'},
+    {'name': 'luo-kexec-tools', 'scenario': 'luo-multi', 'gens': 2,
+     'append': LUO_ON + ['kho_loader=kexec-tools'],
+     'doc': "luo-multi with 'kexec -s -l' and 'kexec -e' of kexec-tools, "
+            'as the README tells users'},
+    {'name': 'luo-multi', 'scenario': 'luo-multi', 'gens': 2,
+     'append': LUO_ON,
+     'doc': '3 sessions of 4 memfds (sparse, sealed, empty, positioned), '
+            'an abandoned session gone, an unretrieved file freed by FINISH'},
+    {'name': 'luo-chain-3gen', 'scenario': 'luo-chain', 'gens': 3,
+     'append': LUO_ON,
+     'expect_log': [(2, 'liveupdate: 1 sessions of the previous kernel were '
+                        'not finished'),
+                    (3, 'liveupdate number: 2')],
+     'doc': 'a memfd retrieved and preserved again twice; a session never '
+            'retrieved in gen 2 is not handed on'},
+    {'name': 'luo-stress-4cpu', 'scenario': 'luo-stress', 'gens': 2,
+     'smp': 4, 'append': LUO_ON, 'timeout': 240,
+     'doc': '4 threads: 1000 sessions kept, 1000 closed again, one session '
+            'of 300 files; all back byte for byte'},
+] + [
+    {'name': 'luo-corrupt-' + kind, 'scenario': 'luo-corrupt', 'gens': 2,
+     'append': LUO_ON + ['luo_corrupt=' + kind],
+     'expect_log': [(1, 'luo_test: corruption ' + kind + ': applied'),
+                    (2, 'liveupdate: ' + reason)],
+     'doc': 'gen 1 damages the LUO blob (' + kind + '); gen 2 boots, says "'
+            + reason + '"' + after}
+    for kind, reason, after in [
+        ('compatible', 'ignoring the incoming sessions: unknown compatible',
+         ', nothing retrievable'),
+        ('table-size', 'ignoring the incoming sessions: bad session table '
+         'size', ', nothing retrievable'),
+        ('count', 'ignoring the incoming sessions: bad session table size',
+         ', nothing retrievable'),
+        ('table-pointer', 'ignoring the incoming sessions: session table '
+         'cannot be restored', ', nothing retrievable'),
+        ('session-name', 'ignoring the incoming sessions: bad session name',
+         ', nothing retrievable'),
+        ('session-twice', 'ignoring the incoming sessions: session name '
+         'twice', ', nothing retrievable'),
+        ('file-count', 'ignoring the incoming sessions: bad file count',
+         ', nothing retrievable'),
+        ('token-twice', 'ignoring the incoming sessions: token twice in a '
+         'session', ', nothing retrievable'),
+        ('file-handler', "cannot take the incoming sessions: no file "
+         "handler 'nosuch-v1'", '; opening /dev/liveupdate fails with EIO'),
+        ('file-record', 'Retrieved live update data',
+         '; the damaged file fails with EIO, always, its neighbour '
+         'restores'),
+    ]
+] + [
     {'name': 'negative-hang', 'scenario': 'hang', 'gens': 2,
      'timeout': 25, 'expect': 'fail',
      'doc': 'control: a guest that never kexecs is reported as a failure'},

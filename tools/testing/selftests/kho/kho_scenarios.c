@@ -1469,6 +1469,9 @@ static const struct scenario scenarios[] = {
 	{ "crash", scenario_crash },
 };
 
+/* The Live Update Orchestrator's scenarios, when built in (../liveupdate). */
+const struct scenario *luo_find_scenario(const char *name) __attribute__((weak));
+
 const struct scenario *find_scenario(const char *name)
 {
 	size_t i;
@@ -1476,5 +1479,5 @@ const struct scenario *find_scenario(const char *name)
 	for (i = 0; i < ARRAY_SIZE(scenarios); i++)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];
-	return NULL;
+	return luo_find_scenario ? luo_find_scenario(name) : NULL;
 }
