@@ -71,8 +71,8 @@ struct luo_file_ser {
 	u64 token;
 } __packed;
 
-static_assert(sizeof(struct luo_ser) == 56);
-static_assert(offsetof(struct luo_ser, table) == 40);
+static_assert(sizeof(struct luo_ser) == 64);
+static_assert(offsetof(struct luo_ser, table) == 48);
 static_assert(sizeof(struct luo_session_ser) == 72);
 static_assert(sizeof(struct luo_file_ser) == 64);
 static_assert(offsetof(struct luo_file_ser, token) == 56);
