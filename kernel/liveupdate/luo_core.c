@@ -132,18 +132,22 @@ static int luo_retrieve_session(struct luo_ucmd *ucmd, void *ctx)
 	return luo_session_retrieve(ucmd);
 }
 
-#define LUO_OP(_cmd, _type, _last, _fn) {				\
-	.cmd = _cmd,							\
-	.size = sizeof(struct _type),					\
-	.min_size = offsetofend(struct _type, _last),			\
-	.execute = _fn,							\
-}
-
+/* Every argument struct is extensible; today its minimum is all of it. */
 static const struct luo_ioctl_op luo_device_ops[] = {
-	LUO_OP(LIVEUPDATE_IOCTL_CREATE_SESSION,
-	       liveupdate_ioctl_create_session, name, luo_create_session),
-	LUO_OP(LIVEUPDATE_IOCTL_RETRIEVE_SESSION,
-	       liveupdate_ioctl_retrieve_session, name, luo_retrieve_session),
+	{
+		.cmd = LIVEUPDATE_IOCTL_CREATE_SESSION,
+		.size = sizeof(struct liveupdate_ioctl_create_session),
+		.min_size = offsetofend(struct liveupdate_ioctl_create_session,
+					name),
+		.execute = luo_create_session,
+	},
+	{
+		.cmd = LIVEUPDATE_IOCTL_RETRIEVE_SESSION,
+		.size = sizeof(struct liveupdate_ioctl_retrieve_session),
+		.min_size = offsetofend(struct liveupdate_ioctl_retrieve_session,
+					name),
+		.execute = luo_retrieve_session,
+	},
 };
 
 static long luo_device_ioctl(struct file *file, unsigned int cmd,

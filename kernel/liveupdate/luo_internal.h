@@ -67,7 +67,7 @@ struct luo_session {
 	bool incoming;
 	bool retrieved;
 	struct list_head list;
-	struct mutex mutex;
+	struct mutex mutex;	/* serializes the session's ioctls */
 	struct luo_file_set set;
 };
 

@@ -21,6 +21,7 @@
 #include "luo_internal.h"
 
 DECLARE_RWSEM(luo_serialize_rwsem);
+/* Protects both session lists and the sessions' retrieved flags. */
 DEFINE_MUTEX(luo_sessions_mutex);
 LIST_HEAD(luo_outgoing_sessions);
 LIST_HEAD(luo_incoming_sessions);
@@ -359,27 +360,38 @@ static int luo_session_get_name(struct luo_ucmd *ucmd, void *ctx)
 	return luo_ucmd_respond(ucmd, sizeof(*args));
 }
 
-#define LUO_SESSION_OP(_cmd, _type, _last, _check, _fn) {		\
-	.cmd = _cmd,							\
-	.size = sizeof(struct _type),					\
-	.min_size = offsetofend(struct _type, _last),			\
-	.check = _check,						\
-	.execute = _fn,							\
-}
-
 static const struct luo_ioctl_op luo_session_ops[] = {
-	LUO_SESSION_OP(LIVEUPDATE_SESSION_PRESERVE_FD,
-		       liveupdate_session_preserve_fd, token,
-		       luo_session_check_outgoing, luo_session_preserve_fd),
-	LUO_SESSION_OP(LIVEUPDATE_SESSION_RETRIEVE_FD,
-		       liveupdate_session_retrieve_fd, token,
-		       luo_session_check_incoming, luo_session_retrieve_fd),
-	LUO_SESSION_OP(LIVEUPDATE_SESSION_FINISH,
-		       liveupdate_session_finish, reserved,
-		       luo_session_check_incoming, luo_session_finish),
-	LUO_SESSION_OP(LIVEUPDATE_SESSION_GET_NAME,
-		       liveupdate_session_get_name, name,
-		       NULL, luo_session_get_name),
+	{
+		.cmd = LIVEUPDATE_SESSION_PRESERVE_FD,
+		.size = sizeof(struct liveupdate_session_preserve_fd),
+		.min_size = offsetofend(struct liveupdate_session_preserve_fd,
+					token),
+		.check = luo_session_check_outgoing,
+		.execute = luo_session_preserve_fd,
+	},
+	{
+		.cmd = LIVEUPDATE_SESSION_RETRIEVE_FD,
+		.size = sizeof(struct liveupdate_session_retrieve_fd),
+		.min_size = offsetofend(struct liveupdate_session_retrieve_fd,
+					token),
+		.check = luo_session_check_incoming,
+		.execute = luo_session_retrieve_fd,
+	},
+	{
+		.cmd = LIVEUPDATE_SESSION_FINISH,
+		.size = sizeof(struct liveupdate_session_finish),
+		.min_size = offsetofend(struct liveupdate_session_finish,
+					reserved),
+		.check = luo_session_check_incoming,
+		.execute = luo_session_finish,
+	},
+	{
+		.cmd = LIVEUPDATE_SESSION_GET_NAME,
+		.size = sizeof(struct liveupdate_session_get_name),
+		.min_size = offsetofend(struct liveupdate_session_get_name,
+					name),
+		.execute = luo_session_get_name,
+	},
 };
 
 static long luo_session_ioctl(struct file *file, unsigned int cmd,

@@ -16,7 +16,8 @@
  *   luo-multi    several sessions of several memfds: sparse, sealed, empty;
  *                an abandoned session, a partly retrieved one finished away
  *   luo-chain    3 generations: retrieved files preserved again each time
- *   luo-corrupt  luo_corrupt=NAME damages the blob at kexec (luo_test)
+ *   luo-corrupt  luo_corrupt=A,B,..: each generation's kexec damages the
+ *                blob in the next way (luo_test), the next one checks
  *   luo-stress   4 threads, 1000 sessions, a session of 300 files
  */
 #define _GNU_SOURCE
@@ -825,7 +826,7 @@ static void corrupt_gen2(const char *how)
 		      dev < 0 ? strerror(errno) : "succeeded");
 		return;
 	}
-	check(dev >= 0, "open_dev", "%s", strerror(errno));
+	check(dev >= 0, "open_after_corruption", "%s", strerror(errno));
 	if (strcmp(how, "file-record")) {
 		err = -retrieve_session(dev, "corrupt-0");
 		check(err == ENOENT, "nothing_retrievable", "%s", strerror(err));
@@ -850,17 +851,39 @@ static void corrupt_gen2(const char *how)
 	close(dev);
 }
 
-static void scenario_luo_corrupt(void)
+/* The n-th (from 1) name of the comma-separated luo_corrupt= list. */
+static bool corruption_name(int n, char *how, size_t size)
 {
 	const char *p = param("luo_corrupt");
+	size_t len;
+
+	while (p && --n > 0) {
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	if (!p || !*p)
+		return false;
+	len = strcspn(p, ",");
+	snprintf(how, size, "%.*s", (int)len, p);
+	return true;
+}
+
+/*
+ * luo_corrupt=A,B,...: generation g checks what the corruption armed by
+ * generation g - 1 did to its hand-over, then arms the g-th, so one boot
+ * chain tries them all.
+ */
+static void scenario_luo_corrupt(void)
+{
 	char how[32];
 	int dev;
 
-	snprintf(how, sizeof(how), "%s", p ? p : "compatible");
-	if (guest.gen > 1) {
+	if (guest.gen > 1 && corruption_name(guest.gen - 1, how, sizeof(how)))
 		corrupt_gen2(how);
+	if (guest.gen == guest.gens || !corruption_name(guest.gen, how,
+							sizeof(how)))
 		return;
-	}
 	dev = need_device();
 	if (dev >= 0)
 		corrupt_gen1(dev, how);
