@@ -361,6 +361,7 @@ int luo_handover_instantiate(void)
 	const char *why;
 	phys_addr_t phys;
 	size_t size;
+	int err;
 
 	if (kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &phys, &size))
 		return 0;
@@ -378,8 +379,11 @@ int luo_handover_instantiate(void)
 		pr_warn("ignoring the incoming sessions: %s\n", why);
 		return 0;
 	}
-	luo_in_liveupdate_num = in.liveupdate_num;
-	pr_info("Retrieved live update data, liveupdate number: %llu\n",
-		in.liveupdate_num);
-	return luo_take_table(&in);
+	err = luo_take_table(&in);
+	if (!list_empty(&luo_incoming_sessions) || !in.nr_sessions) {
+		luo_in_liveupdate_num = in.liveupdate_num;
+		pr_info("Retrieved live update data, liveupdate number: %llu\n",
+			in.liveupdate_num);
+	}
+	return err;
 }

@@ -23,17 +23,19 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/liveupdate.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "../kho/kho_guest.h"
 
@@ -445,16 +447,56 @@ static long big_compare(int fd)
 	return -1;
 }
 
+/*
+ * Movable pages may sit in CMA, and KHO scratch is CMA: a preserved page
+ * there would be overwritten by the next kernel, so preserving must move
+ * them out (KHO itself refuses to preserve scratch).  The page allocator
+ * serves movable memory from CMA once CMA holds more than half of the free
+ * memory: a filler memfd (fallocated, so nothing is written) takes the
+ * rest down to there, so that the next memfd lands in CMA in good part.
+ */
+static int cma_pressure(void)
+{
+	long free_kb = meminfo_kb("MemFree:"), cma_kb = meminfo_kb("CmaFree:");
+	long fill_kb = free_kb - 2 * cma_kb + 64 * 1024;
+	int fd;
+
+	if (cma_kb <= 0 || fill_kb <= 0)
+		return -1;
+	fd = memfd_create("filler", MFD_CLOEXEC);
+	if (fd >= 0 && fallocate(fd, 0, 0, fill_kb * 1024L)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 static void luo_memfd_gen1(int dev)
 {
-	int session = create_session(dev, "big"), fd, err;
+	int session = create_session(dev, "big"), fd, err, filler;
+	long cma[3];
 
+	filler = cma_pressure();
+	cma[0] = meminfo_kb("CmaFree:");
 	fd = make_memfd("big", BIG_SIZE, BIG_SEED, MFD_ALLOW_SEALING);
 	check(fd >= 0, "big_memfd", "%s", strerror(-fd));
+	if (filler >= 0)
+		close(filler);
+	cma[1] = meminfo_kb("CmaFree:");
 	err = luo_errno(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW));
 	check(!err, "big_seal", "%s", strerror(err));
 	err = preserve_fd(session, fd, 42);
 	check(!err, "big_preserve", "%s", strerror(-err));
+	cma[2] = meminfo_kb("CmaFree:");
+	/* cma[1]: the filler's CMA pages are back, the memfd's are not */
+	if (cma[0] < 0 || filler < 0)
+		skip("big_cma_migrated", "no CMA pressure possible");
+	else
+		check(cma[2] - cma[1] >= 16 * 1024, "big_cma_migrated",
+		      "CmaFree %ld kB with the memfd, %ld kB preserved", cma[1],
+		      cma[2]);
+	diag("CmaFree: %ld kB under pressure, %ld kB with the memfd, %ld kB preserved",
+	     cma[0], cma[1], cma[2]);
 	big_write_late(fd);
 	check(lseek(fd, BIG_POS, SEEK_SET) == BIG_POS, "big_lseek", "%s",
 	      strerror(errno));
@@ -889,7 +931,13 @@ static void scenario_luo_corrupt(void)
 		corrupt_gen1(dev, how);
 }
 
-/* --- luo-stress: many sessions and files from 4 threads ----------------- */
+/*
+ * --- luo-stress: many sessions and files from 4 workers ------------------
+ *
+ * The test kernel has no futexes, so no threads: the workers are processes
+ * sharing this one's file table (CLONE_FILES), so the sessions they create
+ * stay open here after they exit.
+ */
 
 #define STRESS_THREADS	4
 #define STRESS_SESSIONS	250	/* per thread */
@@ -908,9 +956,8 @@ static uint64_t stress_seed(int t, int s)
 }
 
 /* Each session: one page memfd; plus churn of sessions closed again. */
-static void *stress_run(void *arg)
+static void stress_run(struct stress_thread *st)
 {
-	struct stress_thread *st = arg;
 	char name[32];
 	int s, fd, tmp;
 
@@ -930,22 +977,33 @@ static void *stress_run(void *arg)
 		close(fd);
 		close(tmp);
 	}
-	return NULL;
 }
 
 static void stress_gen1(int dev)
 {
-	static struct stress_thread st[STRESS_THREADS];
-	pthread_t tid[STRESS_THREADS];
-	int t, f, session, fd, failed = 0;
+	struct stress_thread *st;
+	int t, f, session, fd, failed = 0, status;
+	pid_t pid[STRESS_THREADS];
 
+	st = mmap(NULL, sizeof(*st) * STRESS_THREADS, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!check(st != MAP_FAILED, "stress_shared", "%s", strerror(errno)))
+		return;
 	for (t = 0; t < STRESS_THREADS; t++) {
 		st[t].dev = dev;
 		st[t].id = t;
-		pthread_create(&tid[t], NULL, stress_run, &st[t]);
+		pid[t] = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+		if (!pid[t]) {
+			stress_run(&st[t]);
+			_exit(0);
+		}
+		if (pid[t] < 0)
+			failed++;
 	}
 	for (t = 0; t < STRESS_THREADS; t++) {
-		pthread_join(tid[t], NULL);
+		if (pid[t] > 0 && (waitpid(pid[t], &status, 0) != pid[t] ||
+				   !WIFEXITED(status) || WEXITSTATUS(status)))
+			failed++;
 		failed += st[t].failed;
 	}
 	check(!failed, "stress_sessions", "%d failures", failed);
