@@ -1470,7 +1470,8 @@ static const struct scenario scenarios[] = {
 };
 
 /* The Live Update Orchestrator's scenarios, when built in (../liveupdate). */
-const struct scenario *luo_find_scenario(const char *name) __attribute__((weak));
+const struct scenario *luo_find_scenario(const char *name);
+#pragma weak luo_find_scenario
 
 const struct scenario *find_scenario(const char *name)
 {

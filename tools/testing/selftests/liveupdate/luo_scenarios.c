@@ -241,7 +241,7 @@ static void api_device(int dev)
 	err = luo_errno(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, NULL));
 	check(err == EFAULT, "dev_efault", "NULL arg: %s", strerror(err));
 	c.size = sizeof(c) - 1;
-	strcpy((char *)c.name, "small");
+	snprintf((char *)c.name, sizeof(c.name), "small");
 	err = luo_errno(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &c));
 	check(err == EINVAL, "size_small", "size 71: %s", strerror(err));
 	big.tail = 1;
@@ -773,13 +773,13 @@ static void chain_stamp(int fd, int gen)
 	munmap(map, CHAIN_SIZE);
 }
 
-static bool chain_verify(int fd, int upto)
+static bool chain_verify(int fd, int last)
 {
 	int g;
 
 	if (file_size(fd) != (off_t)CHAIN_SIZE)
 		return false;
-	for (g = 1; g <= upto; g++) {
+	for (g = 1; g <= last; g++) {
 		char *map = mmap(NULL, MiB, PROT_READ, MAP_SHARED, fd, g * MiB);
 		long bad;
 
