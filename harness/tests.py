@@ -222,6 +222,10 @@ TESTS = [
      'append': LUO_ON,
      'doc': '3 sessions of 4 memfds (sparse, sealed, empty, positioned), '
             'an abandoned session gone, an unretrieved file freed by FINISH'},
+    {'name': 'luo-thp', 'scenario': 'luo-thp', 'gens': 2,
+     'append': LUO_ON,
+     'doc': 'a 16 MiB memfd of 2 MiB folios (shmem THP) comes back in 2 MiB '
+            'folios (ShmemHugePages), every byte'},
     {'name': 'luo-chain-3gen', 'scenario': 'luo-chain', 'gens': 3,
      'append': LUO_ON,
      'expect_log': [(2, 'liveupdate: 1 sessions of the previous kernel were '
@@ -231,8 +235,17 @@ TESTS = [
             'retrieved in gen 2 is not handed on'},
     {'name': 'luo-stress-4cpu', 'scenario': 'luo-stress', 'gens': 2,
      'smp': 4, 'append': LUO_ON, 'timeout': 240,
-     'doc': '4 threads: 1000 sessions kept, 1000 closed again, one session '
+     'doc': '4 workers: 1000 sessions kept, 1000 closed again, one session '
             'of 300 files; all back byte for byte'},
+    {'name': 'debug-luo', 'scenario': 'luo-multi', 'gens': 2,
+     'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
+     'doc': 'luo-multi on the debug kernel (KASAN, lockdep, DEBUG_VM, '
+            'kmemleak): no reports'},
+    {'name': 'debug-luo-api', 'scenario': 'luo-api', 'gens': 1,
+     'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
+     'doc': 'luo-api on the debug kernel: every error path, no reports'},
     {'name': 'luo-corrupt-chain', 'scenario': 'luo-corrupt',
      'gens': len(LUO_CORRUPTIONS) + 1, 'timeout': 400,
      'append': LUO_ON + ['luo_corrupt=' +

@@ -15,6 +15,7 @@
  *                mmap() after preserve; size, position, seals, every byte
  *   luo-multi    several sessions of several memfds: sparse, sealed, empty;
  *                an abandoned session, a partly retrieved one finished away
+ *   luo-thp      a memfd of transparent huge pages comes back huge
  *   luo-chain    3 generations: retrieved files preserved again each time
  *   luo-corrupt  luo_corrupt=A,B,..: each generation's kexec damages the
  *                blob in the next way (luo_test), the next one checks
@@ -1120,6 +1121,71 @@ static void scenario_luo_demo(void)
 	close(dev);
 }
 
+/* --- luo-thp: large folios stay large ----------------------------------- */
+
+#define THP_SIZE	(16 * MiB)
+#define THP_SEED	4242
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
+
+static void luo_thp_gen1(int dev)
+{
+	long before = meminfo_kb("ShmemHugePages:"), after;
+	int session, fd, err;
+
+	if (before < 0 || write_text(THP_ENABLED, "always")) {
+		skip("thp_memfd", "no transparent huge pages for shmem");
+		return;
+	}
+	fd = make_memfd("thp", THP_SIZE, THP_SEED, 0);
+	after = meminfo_kb("ShmemHugePages:");
+	write_text(THP_ENABLED, "never");
+	if (after - before < (long)(THP_SIZE / 2 / 1024)) {
+		skip("thp_memfd", "the memfd got no huge pages");
+		close(fd);
+		return;
+	}
+	diag("ShmemHugePages: %ld kB before the memfd, %ld kB with it", before,
+	     after);
+	session = create_session(dev, "thp");
+	err = preserve_fd(session, fd, 1);
+	check(!err, "thp_preserve", "%s", strerror(-err));
+	close(fd);
+}
+
+static void luo_thp_gen2(int dev)
+{
+	long before = meminfo_kb("ShmemHugePages:"), after;
+	int session = retrieve_session(dev, "thp"), fd;
+
+	if (session == -ENOENT) {
+		skip("thp_retrieve", "gen 1 preserved no huge memfd");
+		return;
+	}
+	fd = retrieve_fd(session, 1);
+	after = meminfo_kb("ShmemHugePages:");
+	check(fd >= 0 && after - before >= (long)(THP_SIZE / 2 / 1024),
+	      "thp_still_huge", "fd %d, ShmemHugePages %ld -> %ld kB", fd,
+	      before, after);
+	check(fd >= 0 && check_memfd(fd, 0, THP_SIZE, THP_SEED) == -1,
+	      "thp_bytes", "the data differs");
+	check(!finish_session(session), "thp_finish", "%s", strerror(errno));
+	close(fd);
+	close(session);
+}
+
+static void scenario_luo_thp(void)
+{
+	int dev = need_device();
+
+	if (dev < 0)
+		return;
+	if (guest.gen == 1)
+		luo_thp_gen1(dev);
+	else
+		luo_thp_gen2(dev);
+	close(dev);
+}
+
 /* LUO off: no device at all */
 static void scenario_luo_off(void)
 {
@@ -1134,6 +1200,7 @@ static void scenario_luo_off(void)
 static const struct scenario luo_scenarios[] = {
 	{ "luo-off", scenario_luo_off },
 	{ "luo-demo", scenario_luo_demo },
+	{ "luo-thp", scenario_luo_thp },
 	{ "luo-api", scenario_luo_api },
 	{ "luo-memfd", scenario_luo_memfd },
 	{ "luo-multi", scenario_luo_multi },
