@@ -222,10 +222,6 @@ TESTS = [
      'append': LUO_ON,
      'doc': '3 sessions of 4 memfds (sparse, sealed, empty, positioned), '
             'an abandoned session gone, an unretrieved file freed by FINISH'},
-    {'name': 'luo-thp', 'scenario': 'luo-thp', 'gens': 2,
-     'append': LUO_ON,
-     'doc': 'a 16 MiB memfd of 2 MiB folios (shmem THP) comes back in 2 MiB '
-            'folios (ShmemHugePages), every byte'},
     {'name': 'luo-chain-3gen', 'scenario': 'luo-chain', 'gens': 3,
      'append': LUO_ON,
      'expect_log': [(2, 'liveupdate: 1 sessions of the previous kernel were '
@@ -331,6 +327,13 @@ TESTS = [
      'doc': 'KFENCE serving every allocation it can: no tree node, block, '
             'blob, root FDT or scratch array in scratch or from KFENCE, '
             'across 3 generations'},
+    {**DISTRO, 'name': 'distro-luo-thp', 'scenario': 'luo-thp', 'gens': 2,
+     'timeout': 180, 'append': ['liveupdate=on'],
+     'doc': 'transparent huge pages: a 16 MiB memfd of 2 MiB folios comes '
+            'back in 2 MiB folios (ShmemHugePages), every byte'},
+    {**DISTRO, 'name': 'distro-luo-multi', 'scenario': 'luo-multi',
+     'gens': 2, 'timeout': 180, 'append': ['liveupdate=on'],
+     'doc': 'luo-multi with deferred struct page init, KFENCE, NUMA'},
     {'name': 'debian-kho-chain-3gen', 'group': 'debian', 'variant': 'debian',
      'scenario': 'kho-chain', 'gens': 3, 'mem': '4G', 'numa': 2,
      'timeout': 300, 'append': ['kho_loader=kexec-tools'],
