@@ -233,11 +233,20 @@ TESTS = [
      'smp': 4, 'append': LUO_ON, 'timeout': 240,
      'doc': '4 workers: 1000 sessions kept, 1000 closed again, one session '
             'of 300 files; all back byte for byte'},
-    {'name': 'debug-luo', 'scenario': 'luo-multi', 'gens': 2,
+    {'name': 'debug-luo-chain', 'scenario': 'luo-chain', 'gens': 3,
      'variant': 'debug', 'mem': '2G', 'timeout': 300,
      'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
-     'doc': 'luo-multi on the debug kernel (KASAN, lockdep, DEBUG_VM, '
-            'kmemleak): no reports'},
+     'doc': 'luo-chain-3gen on the debug kernel (KASAN, lockdep, DEBUG_VM, '
+            'kmemleak): preserve, serialize, retrieve, finish, no reports'},
+    # Known KHO bug, not run by default: with ~60k scattered preserved pages
+    # the hand-over boot's memblock arrays grow in scratch and are freed as
+    # movable before kho_scratch_release() marks scratch CMA, and DEBUG_VM
+    # warns "page type is 4, passed migratetype is 1" (see README).
+    {'name': 'debug-luo-multi', 'group': 'known-bugs', 'scenario': 'luo-multi',
+     'gens': 2, 'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
+     'doc': 'luo-multi on the debug kernel: reproduces a KHO scratch/CMA '
+            'pageblock warning on the hand-over boot (known bug)'},
     {'name': 'debug-luo-api', 'scenario': 'luo-api', 'gens': 1,
      'variant': 'debug', 'mem': '2G', 'timeout': 300,
      'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
