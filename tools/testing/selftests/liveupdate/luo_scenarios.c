@@ -672,6 +672,31 @@ static void luo_multi_gen1(int dev)
 	close(dev);
 }
 
+/* A second RETRIEVE_FD gives the same open file; FINISH checks its args. */
+static void multi_retrieve_again(int session)
+{
+	struct liveupdate_session_finish f = { .size = sizeof(f), .reserved = 1 };
+	int fd1 = retrieve_fd(session, 11), fd2 = retrieve_fd(session, 11), err;
+	struct stat st1, st2;
+
+	check(fd1 >= 0 && fd2 >= 0 && fd1 != fd2 && !fstat(fd1, &st1) &&
+	      !fstat(fd2, &st2) && st1.st_ino == st2.st_ino &&
+	      lseek(fd1, 4096, SEEK_SET) == 4096 &&
+	      lseek(fd2, 0, SEEK_CUR) == 4096, "retrieve_fd_same_file",
+	      "fds %d %d", fd1, fd2);
+	lseek(fd1, 0, SEEK_SET);
+	close(fd1);
+	close(fd2);
+	err = luo_errno(ioctl(session, LIVEUPDATE_SESSION_FINISH, &f));
+	check(err == EINVAL, "finish_reserved", "%s", strerror(err));
+	f.reserved = 0;
+	f.size = 4;
+	err = luo_errno(ioctl(session, LIVEUPDATE_SESSION_FINISH, &f));
+	check(err == EINVAL, "finish_size_small", "%s", strerror(err));
+	err = luo_errno(ioctl(session, LIVEUPDATE_SESSION_PRESERVE_FD, &f));
+	check(err == EINVAL, "preserve_fd_incoming_kind", "%s", strerror(err));
+}
+
 static void luo_multi_gen2_sessions(int dev)
 {
 	char name[32];
@@ -698,6 +723,7 @@ static void luo_multi_gen2_sessions(int dev)
 				close(fd);
 		}
 		if (s == 0) {
+			multi_retrieve_again(session);
 			again = -retrieve_session(dev, name);
 			check(again == EINVAL, "retrieve_session_twice", "%s",
 			      strerror(again));
