@@ -369,6 +369,8 @@ ARM64_LIKE_X86 = [
     'corrupt-tree-cycle', 'corrupt-block-in-scratch',
     'corrupt-block-overlap', 'corrupt-blob-size',
     'corrupt-scratch-outside-ram', 'corrupt-scratch-overlap',
+    # the Live Update Orchestrator: sessions and memfds across a kexec
+    'luo-multi',
 ]
 
 
