@@ -15,6 +15,7 @@
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/kho/abi/luo.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/notifier.h>
 #include <linux/reboot.h>
