@@ -30,6 +30,9 @@ if [ -f "$series_frag" ] && [ "$arch" = arm64 ]; then
 elif [ -f "$series_frag" ]; then
 	frags+=("$series_frag")
 fi
+# The Live Update Orchestrator's own fragment, from the step adding it on.
+luo_frag=$TREE/tools/testing/selftests/liveupdate/config
+[ -f "$luo_frag" ] && frags+=("$luo_frag")
 case "$variant" in
 nomod | debug | distro) frags+=("$TOP/harness/configs/$variant.config") ;;
 debian)
@@ -37,6 +40,7 @@ debian)
 		die "no Debian cloud-amd64 config: install linux-config-6.12 (harness/deps.sh)"
 	frags=("$TOP/harness/configs/debian.config")
 	[ -f "$series_frag" ] && frags+=("$series_frag")
+	[ -f "$luo_frag" ] && frags+=("$luo_frag")
 	;;
 esac
 

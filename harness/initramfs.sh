@@ -29,7 +29,11 @@ fi
 mkdir -p "$gdir"
 
 # The guest program is the same for every variant of an architecture.
-if [ ! -x "$gdir/kho_guest" ] || [ -n "$(find "$src" -newer "$gdir/kho_guest" -type f)" ]; then
+# The Live Update Orchestrator's scenarios are linked in from ../liveupdate.
+luo_src=$TREE/tools/testing/selftests/liveupdate
+[ -d "$luo_src" ] || luo_src=
+if [ ! -x "$gdir/kho_guest" ] ||
+   [ -n "$(find "$src" $luo_src -newer "$gdir/kho_guest" -type f)" ]; then
 	make -s -C "$src" OUTPUT="$gdir" CC="$cc" "$gdir/kho_guest" >/dev/null ||
 		die "guest program build failed"
 fi

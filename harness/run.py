@@ -21,6 +21,8 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECK_RE = re.compile(r'\b(not ok|ok) (\d+) (gen\d+\.[\w.-]+)(?: # (.*))?')
+# The guest's last line before it reboots into the next generation.
+KEXEC_RE = re.compile(r'# kho-guest: (?:kexec|kexec -e) to gen\d+')
 DONE_RE = re.compile(r'# kho-guest: done (\S+): (\d+) failed')
 BANNER_RE = re.compile(r'Linux version \d')
 # QEMU's exit status when the guest's last generation succeeded.
@@ -45,6 +47,7 @@ class Result:
         self.gen_logs = []        # console text per generation
         self.seconds = 0.0
         self.gen_seconds = []     # host seconds from start to each banner
+        self.kexec_seconds = []   # host seconds to each kexec announcement
 
     @property
     def passed(self):
@@ -214,10 +217,13 @@ def run(args):
         # Time each generation as its banner appears on the console.
         try:
             with open(args.log, errors='replace') as f:
-                n = len(BANNER_RE.findall(f.read()))
+                text = f.read()
+            n = len(BANNER_RE.findall(text))
             while seen < n:
                 res.gen_seconds.append(time.monotonic() - start)
                 seen += 1
+            while len(res.kexec_seconds) < len(KEXEC_RE.findall(text)):
+                res.kexec_seconds.append(time.monotonic() - start)
         except FileNotFoundError:
             pass
         if time.monotonic() - start > args.timeout:

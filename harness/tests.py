@@ -28,6 +28,27 @@ KHO_ON = ['kho=on']
 # The region test_kho's status reports (reserve_mem_phys, reserve_mem_csum).
 RESERVE_MEM = 'reserve_mem=4M:4096:khotest'
 
+# The Live Update Orchestrator needs KHO too.
+LUO_ON = KHO_ON + ['liveupdate=on']
+
+# Ways luo_test damages the LUO blob, and what the next kernel says; the
+# unknown handler last, as it leaves no /dev/liveupdate to go on with.
+LUO_CORRUPTIONS = [
+    ('compatible', 'ignoring the incoming sessions: unknown compatible'),
+    ('table-size', 'ignoring the incoming sessions: bad session table size'),
+    ('count', 'ignoring the incoming sessions: bad session table size'),
+    ('table-pointer', 'ignoring the incoming sessions: session table cannot '
+                      'be restored'),
+    ('session-name', 'ignoring the incoming sessions: bad session name'),
+    ('session-twice', 'ignoring the incoming sessions: session name twice'),
+    ('file-count', 'ignoring the incoming sessions: bad file count'),
+    ('token-twice', 'ignoring the incoming sessions: token twice in a '
+                    'session'),
+    ('file-record', 'Retrieved live update data'),
+    ('file-handler', "cannot take the incoming sessions: no file handler "
+                     "'nosuch-v1'"),
+]
+
 TESTS = [
     {'name': 'kexec-2gen', 'scenario': 'kexec', 'gens': 2,
      'doc': 'plain kexec_file_load chain; gen 2 proves it is gen 2'},
@@ -176,6 +197,78 @@ TESTS = [
                          'test_kho_stress.stress_ms=3000'],
      'doc': 'kho-stress-smp on the debug kernel (KASAN, lockdep, DEBUG_VM): '
             'no reports'},
+    # Live Update Orchestrator: /dev/liveupdate sessions, memfds across kexec
+] + [
+    {'name': 'luo-api', 'scenario': 'luo-api', 'gens': 1, 'append': LUO_ON,
+     'doc': 'every ioctl and error of /dev/liveupdate and session fds, the '
+            'size rules, the frozen size of a preserved memfd, no kexec'},
+    {'name': 'luo-off', 'scenario': 'luo-off', 'gens': 1,
+     'append': ['kho=off', 'liveupdate=on'],
+     'expect_log': [(1, 'liveupdate: disabling liveupdate because KHO is '
+                        'disabled')],
+     'doc': 'liveupdate=on without KHO: a warning, no /dev/liveupdate'},
+    {'name': 'luo-default-off', 'scenario': 'luo-off', 'gens': 1,
+     'append': KHO_ON,
+     'doc': 'KHO on, liveupdate= not given: LUO is off, no /dev/liveupdate'},
+    {'name': 'luo-memfd-256m', 'scenario': 'luo-memfd', 'gens': 2,
+     'mem': '2G', 'append': LUO_ON, 'timeout': 240,
+     'expect_log': [(2, 'liveupdate: Retrieved live update data, liveupdate '
+                        'number: 1')],
+     'doc': 'a 256 MiB memfd with a seeded pattern, rewritten in part '
+            'through mmap() after preserve: size, position, seals, every '
+            'byte in gen 2'},
+    {'name': 'luo-kexec-tools', 'scenario': 'luo-multi', 'gens': 2,
+     'append': LUO_ON + ['kho_loader=kexec-tools'],
+     'doc': "luo-multi with 'kexec -s -l' and 'kexec -e' of kexec-tools, "
+            'as the README tells users'},
+    {'name': 'luo-multi', 'scenario': 'luo-multi', 'gens': 2,
+     'append': LUO_ON,
+     'doc': '3 sessions of 4 memfds (sparse, sealed, empty, positioned), '
+            'an abandoned session gone, an unretrieved file freed by FINISH'},
+    {'name': 'luo-chain-3gen', 'scenario': 'luo-chain', 'gens': 3,
+     'append': LUO_ON,
+     'expect_log': [(2, 'liveupdate: 1 sessions of the previous kernel were '
+                        'not finished'),
+                    (3, 'liveupdate number: 2')],
+     'doc': 'a memfd retrieved and preserved again twice; a session never '
+            'retrieved in gen 2 is not handed on'},
+    {'name': 'luo-stress-4cpu', 'scenario': 'luo-stress', 'gens': 2,
+     'smp': 4, 'append': LUO_ON, 'timeout': 240,
+     'doc': '4 workers: 1000 sessions kept, 1000 closed again, one session '
+            'of 300 files; all back byte for byte'},
+    {'name': 'debug-luo-chain', 'scenario': 'luo-chain', 'gens': 3,
+     'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
+     'doc': 'luo-chain-3gen on the debug kernel (KASAN, lockdep, DEBUG_VM, '
+            'kmemleak): preserve, serialize, retrieve, finish, no reports'},
+    # Known KHO bug, not run by default: with ~60k scattered preserved pages
+    # the hand-over boot's memblock arrays grow in scratch and are freed as
+    # movable before kho_scratch_release() marks scratch CMA, and DEBUG_VM
+    # warns "page type is 4, passed migratetype is 1" (see README).
+    {'name': 'debug-luo-multi', 'group': 'known-bugs', 'scenario': 'luo-multi',
+     'gens': 2, 'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
+     'doc': 'luo-multi on the debug kernel: reproduces a KHO scratch/CMA '
+            'pageblock warning on the hand-over boot (known bug)'},
+    {'name': 'debug-luo-api', 'scenario': 'luo-api', 'gens': 1,
+     'variant': 'debug', 'mem': '2G', 'timeout': 300,
+     'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
+     'doc': 'luo-api on the debug kernel: every error path, no reports'},
+    {'name': 'luo-corrupt-chain', 'scenario': 'luo-corrupt',
+     'gens': len(LUO_CORRUPTIONS) + 1, 'timeout': 400,
+     'append': LUO_ON + ['luo_corrupt=' +
+                         ','.join(k for k, _ in LUO_CORRUPTIONS)],
+     'expect_log': [(g, 'luo_test: corruption %s: applied' % k)
+                    for g, (k, _) in enumerate(LUO_CORRUPTIONS, 1)] +
+                   [(g + 1, 'liveupdate: ' + why)
+                    for g, (_, why) in enumerate(LUO_CORRUPTIONS, 1)],
+     'doc': 'each generation damages its LUO blob at kexec in the next of '
+            '%d ways (%s); the next boots without panic, logs why, and '
+            'nothing is retrievable (a damaged file record: that file '
+            'fails with EIO, always; an unknown handler: open() fails with '
+            'EIO)' % (len(LUO_CORRUPTIONS),
+                      ', '.join(k for k, _ in LUO_CORRUPTIONS))},
+] + [
     {'name': 'negative-hang', 'scenario': 'hang', 'gens': 2,
      'timeout': 25, 'expect': 'fail',
      'doc': 'control: a guest that never kexecs is reported as a failure'},
@@ -259,6 +352,13 @@ TESTS = [
      'doc': 'KFENCE serving every allocation it can: no tree node, block, '
             'blob, root FDT or scratch array in scratch or from KFENCE, '
             'across 3 generations'},
+    {**DISTRO, 'name': 'distro-luo-thp', 'scenario': 'luo-thp', 'gens': 2,
+     'timeout': 180, 'append': ['liveupdate=on'],
+     'doc': 'transparent huge pages: a 16 MiB memfd of 2 MiB folios comes '
+            'back in 2 MiB folios (ShmemHugePages), every byte'},
+    {**DISTRO, 'name': 'distro-luo-multi', 'scenario': 'luo-multi',
+     'gens': 2, 'timeout': 180, 'append': ['liveupdate=on'],
+     'doc': 'luo-multi with deferred struct page init, KFENCE, NUMA'},
     {'name': 'debian-kho-chain-3gen', 'group': 'debian', 'variant': 'debian',
      'scenario': 'kho-chain', 'gens': 3, 'mem': '4G', 'numa': 2,
      'timeout': 300, 'append': ['kho_loader=kexec-tools'],
@@ -285,6 +385,8 @@ ARM64_LIKE_X86 = [
     'corrupt-tree-cycle', 'corrupt-block-in-scratch',
     'corrupt-block-overlap', 'corrupt-blob-size',
     'corrupt-scratch-outside-ram', 'corrupt-scratch-overlap',
+    # the Live Update Orchestrator: sessions and memfds across a kexec
+    'luo-multi',
 ]
 
 

@@ -1475,6 +1475,10 @@ static const struct scenario scenarios[] = {
 	{ "crash", scenario_crash },
 };
 
+/* The Live Update Orchestrator's scenarios, when built in (../liveupdate). */
+const struct scenario *luo_find_scenario(const char *name);
+#pragma weak luo_find_scenario
+
 const struct scenario *find_scenario(const char *name)
 {
 	size_t i;
@@ -1482,5 +1486,5 @@ const struct scenario *find_scenario(const char *name)
 	for (i = 0; i < ARRAY_SIZE(scenarios); i++)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];
-	return NULL;
+	return luo_find_scenario ? luo_find_scenario(name) : NULL;
 }
