@@ -241,15 +241,15 @@ TESTS = [
      'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
      'doc': 'luo-chain-3gen on the debug kernel (KASAN, lockdep, DEBUG_VM, '
             'kmemleak): preserve, serialize, retrieve, finish, no reports'},
-    # Known KHO bug, not run by default: with ~60k scattered preserved pages
-    # the hand-over boot's memblock arrays grow in scratch and are freed as
-    # movable before kho_scratch_release() marks scratch CMA, and DEBUG_VM
-    # warns "page type is 4, passed migratetype is 1" (see README).
-    {'name': 'debug-luo-multi', 'group': 'known-bugs', 'scenario': 'luo-multi',
-     'gens': 2, 'variant': 'debug', 'mem': '2G', 'timeout': 300,
+    # With ~60k scattered preserved pages the hand-over boot's memblock
+    # arrays grow in scratch and are freed before scratch becomes CMA: they
+    # must move to the CMA free lists with their pageblocks (DEBUG_VM warned
+    # "page type is 4, passed migratetype is 1" before set_pageblock_cma()).
+    {'name': 'debug-luo-multi', 'scenario': 'luo-multi',
+     'gens': 2, 'variant': 'debug', 'mem': '2G', 'timeout': 400,
      'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
-     'doc': 'luo-multi on the debug kernel: reproduces a KHO scratch/CMA '
-            'pageblock warning on the hand-over boot (known bug)'},
+     'doc': 'luo-multi on the debug kernel: scratch freed before it became '
+            'CMA is on the CMA free lists, no DEBUG_VM warning'},
     {'name': 'debug-luo-api', 'scenario': 'luo-api', 'gens': 1,
      'variant': 'debug', 'mem': '2G', 'timeout': 300,
      'append': LUO_ON + ['kho_scratch=64M,512M,128M'],
