@@ -272,13 +272,24 @@ static unsigned int __init kho_scratch_find_free(void)
 	return cnt;
 }
 
+/* Free [@start, @end) to the page allocator, or only unreserve it. */
+static void __init kho_scratch_drop(phys_addr_t start, phys_addr_t end,
+				    bool to_buddy)
+{
+	if (to_buddy)
+		free_reserved_area(phys_to_virt(start), phys_to_virt(end), -1,
+				   NULL);
+	else
+		memblock_phys_free(start, end - start);
+}
+
 /*
- * Call @fn on every held range, less memblock's reserved array if it lies
- * in one (it can only after memblock moved it there: see
- * kho_scratch_reserve_held()).
+ * Drop every held range, less memblock's reserved array if it lies in one
+ * (it can only after memblock moved it there: see
+ * kho_scratch_reserve_held()): free it to the page allocator, or only
+ * unreserve it.
  */
-static void __init
-kho_scratch_for_each_held(void (*fn)(phys_addr_t start, phys_addr_t end))
+static void __init kho_scratch_drop_held(bool to_buddy)
 {
 	phys_addr_t skip_lo = kho_scratch_memblock.addr;
 	phys_addr_t skip_hi = skip_lo + kho_scratch_memblock.size;
@@ -289,19 +300,14 @@ kho_scratch_for_each_held(void (*fn)(phys_addr_t start, phys_addr_t end))
 		phys_addr_t end = start + kho_scratch_held[i].size;
 
 		if (skip_hi <= start || end <= skip_lo) {
-			fn(start, end);
+			kho_scratch_drop(start, end, to_buddy);
 			continue;
 		}
 		if (start < skip_lo)
-			fn(start, skip_lo);
+			kho_scratch_drop(start, skip_lo, to_buddy);
 		if (skip_hi < end)
-			fn(skip_hi, end);
+			kho_scratch_drop(skip_hi, end, to_buddy);
 	}
-}
-
-static void __init kho_scratch_unreserve(phys_addr_t start, phys_addr_t end)
-{
-	memblock_phys_free(start, end - start);
 }
 
 /*
@@ -330,7 +336,7 @@ static int __init kho_scratch_reserve_held(void)
 		.size = memblock.reserved.max *
 			sizeof(*memblock.reserved.regions),
 	};
-	kho_scratch_for_each_held(kho_scratch_unreserve);
+	kho_scratch_drop_held(false);
 	return err ?: -EAGAIN;
 }
 
@@ -417,11 +423,6 @@ static void __init kho_scratch_make_cma(void)
 	}
 }
 
-static void __init kho_scratch_free_held(phys_addr_t start, phys_addr_t end)
-{
-	free_reserved_area(phys_to_virt(start), phys_to_virt(end), -1, NULL);
-}
-
 /*
  * Give the scratch kho_scratch_hold() kept to the page allocator as CMA
  * memory, movable allocations only, so that no preserved data can ever lie
@@ -436,7 +437,7 @@ static int __init kho_scratch_release(void)
 		return 0;
 
 	kho_scratch_make_cma();
-	kho_scratch_for_each_held(kho_scratch_free_held);
+	kho_scratch_drop_held(true);
 	memblock_free_late(__pa(kho_scratch_held),
 			   kho_scratch_held_max * sizeof(*kho_scratch_held));
 	kho_scratch_held = NULL;
