@@ -753,7 +753,8 @@ static void luo_multi_gen2(int dev)
 	before = meminfo_kb("MemFree:");
 	err = finish_session(session);
 	after = meminfo_kb("MemFree:");
-	check(!err && after - before >= 30 * 1024, "finish_frees_unretrieved",
+	/* the file is 32 MiB; freed pages may wait in per-CPU lists */
+	check(!err && after - before >= 16 * 1024, "finish_frees_unretrieved",
 	      "%s, MemFree grew by %ld kB", strerror(-err), after - before);
 	fd1 = retrieve_fd(session, 1);
 	check(fd1 == -ENOENT, "retrieve_fd_after_finish", "%d", fd1);
