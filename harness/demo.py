@@ -64,20 +64,26 @@ def main():
             m = KERNEL_LINES.search(line)
             if m:
                 print('  kernel: %s' % m.group(1)[:110])
-            elif '# demo: ' in line:
-                print('  guest:  %s' % line.split('# demo: ', 1)[1])
             else:
-                m = runner.CHECK_RE.search(line)
-                if m:
-                    print('  check:  %-6s %s%s' % (m.group(1), m.group(3),
-                                                   ' # ' + m.group(4)
-                                                   if m.group(4) else ''))
+                print_guest_line(line)
         print()
     print('Result: %s (%s); console log: %s' %
           ('PASS' if res.passed else 'FAIL', res.reason(), args.log))
     print()
     luo = luo_demo()
     return 0 if res.passed and luo.passed else 1
+
+
+def print_guest_line(line):
+    """Show a line of the guest program: what it says, or a check."""
+    if '# demo: ' in line:
+        print('  guest:  %s' % line.split('# demo: ', 1)[1])
+        return
+    m = runner.CHECK_RE.search(line)
+    if m:
+        print('  check:  %-6s %s%s' % (m.group(1), m.group(3),
+                                       ' # ' + m.group(4) if m.group(4)
+                                       else ''))
 
 
 # Kernel lines of the Live Update Orchestrator worth showing.
@@ -103,17 +109,11 @@ def luo_demo():
             m = LUO_LINES.search(line)
             if m:
                 print('  kernel: %s' % m.group(1)[:110])
-            elif '# demo: ' in line:
-                print('  guest:  %s' % line.split('# demo: ', 1)[1])
             elif 'kho-guest: kexec -e to gen' in line:
                 print("  guest:  'kexec -s -l bzImage ...' done, now "
                       "'kexec -e'")
             else:
-                m = runner.CHECK_RE.search(line)
-                if m:
-                    print('  check:  %-6s %s%s' % (m.group(1), m.group(3),
-                                                   ' # ' + m.group(4)
-                                                   if m.group(4) else ''))
+                print_guest_line(line)
         print()
     if res.kexec_seconds and len(res.gen_seconds) > 1:
         print('The kexec took %.1f s: from "kexec -e" in generation 1 to the '
