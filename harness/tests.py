@@ -214,9 +214,10 @@ TESTS = [
      'mem': '2G', 'append': LUO_ON, 'timeout': 240,
      'expect_log': [(2, 'liveupdate: Retrieved live update data, liveupdate '
                         'number: 1')],
-     'doc': 'a 256 MiB memfd with a seeded pattern, rewritten in part '
-            'through mmap() after preserve: size, position, seals, every '
-            'byte in gen 2'},
+     'doc': 'a 256 MiB memfd with a seeded pattern, partly in scratch (CMA) '
+            'before preserve and in none of it after (pagemap), rewritten in '
+            'part through mmap() after preserve: size, position, seals, '
+            'every byte in gen 2'},
     {'name': 'luo-kexec-tools', 'scenario': 'luo-multi', 'gens': 2,
      'append': LUO_ON + ['kho_loader=kexec-tools'],
      'doc': "luo-multi with 'kexec -s -l' and 'kexec -e' of kexec-tools, "

@@ -169,6 +169,44 @@ long read_text(const char *path, char *buf, size_t size)
 	return len;
 }
 
+/*
+ * This boot's scratch regions from KHO's debugfs, at most max of them;
+ * their number, or -1 if KHO's debugfs is not there.
+ */
+int scratch_regions(struct phys_range *r, int max)
+{
+	char phys[4096], len[4096], *p = phys, *q = len;
+	int n = 0;
+
+	if (read_text("/sys/kernel/debug/kho/out/scratch_phys", phys,
+		      sizeof(phys)) < 0 ||
+	    read_text("/sys/kernel/debug/kho/out/scratch_len", len,
+		      sizeof(len)) < 0)
+		return -1;
+	while (*p && *q && n < max) {
+		r[n].start = strtoull(p, &p, 0);
+		r[n].end = r[n].start + strtoull(q, &q, 0);
+		n++;
+		while (*p == '\n')
+			p++;
+		while (*q == '\n')
+			q++;
+	}
+	return n;
+}
+
+/* Is [start, end) inside one of the scratch regions? */
+bool in_scratch(unsigned long long start, unsigned long long end)
+{
+	struct phys_range r[64];
+	int i, n = scratch_regions(r, ARRAY_SIZE(r));
+
+	for (i = 0; i < n; i++)
+		if (start >= r[i].start && end <= r[i].end)
+			return true;
+	return false;
+}
+
 /* Write text to a control file; 0 or the negative errno of write(). */
 int write_text(const char *path, const char *text)
 {

@@ -43,6 +43,19 @@ long read_file(const char *path, void *buf, size_t size);
 long read_text(const char *path, char *buf, size_t size);
 int write_text(const char *path, const char *text);
 
+/**
+ * struct phys_range - a range of physical addresses
+ * @start: its first byte
+ * @end:   the byte after its last
+ */
+struct phys_range {
+	unsigned long long start;
+	unsigned long long end;
+};
+
+int scratch_regions(struct phys_range *r, int max);
+bool in_scratch(unsigned long long start, unsigned long long end);
+
 const char *param(const char *key);
 long param_long(const char *key, long def);
 void next_param(const char *key, const char *value);

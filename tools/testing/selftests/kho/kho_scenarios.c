@@ -590,28 +590,6 @@ static int kernel_range(unsigned long long *start, unsigned long long *end)
 	return *end ? 0 : -1;
 }
 
-/* Is [start, end) inside one of the scratch regions? */
-static bool in_scratch(unsigned long long start, unsigned long long end)
-{
-	char phys[4096], len[4096], *p = phys, *q = len;
-	unsigned long long s, l;
-
-	if (read_text(KHO_DEBUGFS "/out/scratch_phys", phys, sizeof(phys)) < 0 ||
-	    read_text(KHO_DEBUGFS "/out/scratch_len", len, sizeof(len)) < 0)
-		return false;
-	while (*p && *q) {
-		s = strtoull(p, &p, 0);
-		l = strtoull(q, &q, 0);
-		if (start >= s && end <= s + l)
-			return true;
-		while (*p == '\n')
-			p++;
-		while (*q == '\n')
-			q++;
-	}
-	return false;
-}
-
 /* KASLR on a hand-over boot places the kernel inside scratch. */
 static void scenario_kho_kaslr(void)
 {
