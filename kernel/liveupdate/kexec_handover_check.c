@@ -200,6 +200,7 @@ static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
 	if (__test_and_set_bit(PHYS_PFN(phys), c->visited))
 		return kho_check_fail(c, "tree node reached twice", phys);
 	c->nodes++;
+	c->leaves += !level;
 	return 0;
 }
 

@@ -31,6 +31,7 @@ struct kho_scratch;
  * @root: Returns the root of the preserved memory tree.
  * @orders: Returns a mask with bit n set if blocks of order n were found.
  * @nodes: Returns the number of tree nodes, the root included.
+ * @leaves: Returns how many of them are leaves.
  * @blocks: Returns the number of preserved blocks.
  * @pages: Returns the number of pages in them.
  * @blobs: Returns the number of usable blobs.
@@ -50,6 +51,7 @@ struct kho_check {
 	const void *root;
 	unsigned long orders;
 	unsigned long nodes;
+	unsigned long leaves;
 	unsigned long blocks;
 	u64 pages;
 	unsigned int blobs;
