@@ -41,7 +41,9 @@ demo: deps
 series: deps
 	harness/series.sh --check
 
-# Restore-time benchmark (the kernel's own measurement), no assertions.
+# Preserve and restore costs per layout, sorted vs per-block restore and
+# the blackout (the kernels' own measurements), no assertions; about an
+# hour under TCG. bench/RESULTS.md holds the last results.
 bench: deps
 	harness/bench.py
 

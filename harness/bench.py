@@ -21,6 +21,7 @@ the 1 GiB figure is extrapolated from these and marked so).
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -52,6 +53,17 @@ def sizes(var, default):
     return [int(s) for s in os.environ.get(var, default).split()]
 
 
+# The images every boot of one bench run uses: copied, so that a build
+# during the run does not change them half way.
+IMAGES = os.path.join(BUILD, 'bench')
+
+
+def snapshot_images():
+    os.makedirs(IMAGES, exist_ok=True)
+    for src in ('obj-small/arch/x86/boot/bzImage', 'initramfs-small.cpio.gz'):
+        shutil.copy(os.path.join(BUILD, src), IMAGES)
+
+
 def boot(name, mb, layout, mode, mem, acc):
     """Preserve @mb MiB in @layout, kexec, restore with @mode; parse."""
     log = os.path.join(BUILD, 'logs', 'bench-%s.log' % name)
@@ -59,9 +71,8 @@ def boot(name, mb, layout, mode, mem, acc):
               'test_kho.layout=%s' % layout]
     if mode != 'sorted':
         append.append('kho_restore=%s' % mode)
-    argv = ['--kernel', os.path.join(BUILD,
-                                     'obj-small/arch/x86/boot/bzImage'),
-            '--initrd', os.path.join(BUILD, 'initramfs-small.cpio.gz'),
+    argv = ['--kernel', os.path.join(IMAGES, 'bzImage'),
+            '--initrd', os.path.join(IMAGES, 'initramfs-small.cpio.gz'),
             '--scenario', 'kho-preserve', '--gens', '2', '--mem', mem,
             '--accel', acc, '--timeout', '3600', '--log', log]
     for a in append:
@@ -216,6 +227,7 @@ def main():
                 ['harness/initramfs.sh', 'small']):
         if subprocess.run(cmd, cwd=TOP).returncode:
             return 1
+    snapshot_images()
     start = time.monotonic()
     results = run_all(mem, acc)
     print_table(results, mem, acc, time.monotonic() - start)
