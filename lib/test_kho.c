@@ -68,7 +68,7 @@
 #define KHO_TEST_CHUNK_ORDER	MAX_PAGE_ORDER
 
 /* the dense layout starts at a leaf of the tracker: 2^15 order-0 keys */
-#define KHO_TEST_DENSE_ALIGN	(1UL << KHO_BITMAP_SIZE_LOG2)
+#define KHO_TEST_DENSE_ALIGN	BIT(KHO_BITMAP_SIZE_LOG2)
 
 /* report only this many mismatches in the log */
 #define KHO_TEST_MAX_REPORTS	8

@@ -55,6 +55,14 @@ struct kho_in {
 
 static struct kho_in kho_in __ro_after_init;
 
+/*
+ * The cycle counter at points of a hand-over boot, for the blackout line:
+ * when kho_populate() took the hand-over, a few milliseconds into boot,
+ * and when the preserved memory was reserved.
+ */
+enum { KHO_AT_FOUND, KHO_AT_RESTORED, KHO_AT_NR };
+static u64 kho_boot_cycles[KHO_AT_NR] __initdata;
+
 /**
  * kho_arch_is_ram - Is a range RAM, before memblock knows?
  * @phys: Physical start address.
@@ -173,6 +181,7 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 	}
 
 	memblock_set_kho_scratch_only();
+	kho_boot_cycles[KHO_AT_FOUND] = get_cycles();
 	kho_in.fdt_phys = fdt_phys;
 	kho_in.fdt_len = fdt_len;
 	kho_in.scratch_phys = scratch_phys;
@@ -274,6 +283,7 @@ struct kho_restore_state {
  * @regions: Regions in memblock.reserved afterwards.
  * @nodes: Pages of the incoming tree.
  * @leaves: How many of them are leaves.
+ * @min_leaves: The fewest leaves that could hold the blocks.
  * @deferred: Struct pages initialised early for them.
  * @mode: How they were reserved.
  * @ns: Time taken by the check and by the reservation, by local_clock(),
@@ -287,6 +297,7 @@ struct kho_restore_report {
 	unsigned long regions;
 	unsigned long nodes;
 	unsigned long leaves;
+	unsigned long min_leaves;
 	unsigned long deferred;
 	enum kho_restore_mode mode;
 	u64 ns[2];
@@ -547,58 +558,102 @@ static void __init kho_print_restore(const u64 us[2])
 		snprintf(deferred, sizeof(deferred),
 			 ", %lu deferred struct pages initialised",
 			 r->deferred);
-	pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us: check %llu us, reserve %llu us, %lu reserved regions (%s), tree of %lu pages (%lu leaves)%s\n",
+	pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us: check %llu us, reserve %llu us, %lu reserved regions (%s), tree of %lu pages (%lu leaves, at least %lu)%s\n",
 		r->blocks, r->pages, r->ranges,
 		us[KHO_TIME_CHECK] + us[KHO_TIME_RESERVE],
 		us[KHO_TIME_CHECK], us[KHO_TIME_RESERVE], r->regions,
 		kho_restore_mode_names[r->mode], r->nodes, r->leaves,
-		deferred);
+		r->min_leaves, deferred);
 }
+
+/* A reference point of the cycle counter and timekeeping, taken early. */
+static u64 kho_ref_cycles __initdata;
+static u64 kho_ref_ns __initdata;
+
+static int __init kho_in_clock_ref(void)
+{
+	kho_ref_cycles = get_cycles();
+	kho_ref_ns = ktime_get_ns();
+	return 0;
+}
+early_initcall(kho_in_clock_ref);
 
 /*
  * On some machines no clock runs yet when the preserved memory is reserved
  * (x86 before its TSC is calibrated falls back to jiffies, which do not
  * tick yet; arm64 before time_init()): local_clock() says 0.  The cycle
- * counter runs, though.  Convert its count once timekeeping runs, by timing
- * at least 10 ms with both: long enough for a clocksource as coarse as
- * jiffies, which a millisecond is not.
+ * counter runs, though.  Convert its counts once timekeeping runs, by the
+ * rate of both since the early_initcall reference, at least 10 ms: long
+ * enough for a clocksource as coarse as jiffies, which a millisecond is
+ * not.  By the late initcalls that takes no wait.
  */
 static u64 __init kho_cycles_to_ns(u64 cycles)
 {
-	u64 c0, c1, t0, t1;
+	u64 c1 = 0, t1 = 0;
 	unsigned int i;
 
-	c0 = get_cycles();
-	t0 = ktime_get_ns();
 	for (i = 0; i < 1000; i++) {
-		udelay(100);
 		c1 = get_cycles();
 		t1 = ktime_get_ns();
-		if (t1 - t0 >= 10 * NSEC_PER_MSEC)
+		if (t1 - kho_ref_ns >= 10 * NSEC_PER_MSEC)
 			break;
+		udelay(100);
 	}
-	if (c1 <= c0 || t1 <= t0)
+	if (c1 <= kho_ref_cycles || t1 <= kho_ref_ns)
 		return 0;
-	return mul_u64_u64_div_u64(cycles, t1 - t0, c1 - c0);
+	return mul_u64_u64_div_u64(cycles, t1 - kho_ref_ns,
+				   c1 - kho_ref_cycles);
 }
 
 /* Log the boot-time restore if it could not be timed then. */
-static int __init kho_in_report(void)
+static void __init kho_report_late(void)
 {
 	struct kho_restore_report *r = &kho_report;
 	u64 us[2];
 	int i;
 
-	if (!is_kho_boot() || r->ns[KHO_TIME_CHECK])
-		return 0;
+	if (r->ns[KHO_TIME_CHECK])
+		return;
 	if (!r->cycles[KHO_TIME_CHECK]) {
 		pr_info("restored %lu blocks (%llu pages) in %lu ranges, time unknown: no clock ran yet\n",
 			r->blocks, r->pages, r->ranges);
-		return 0;
+		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(us); i++)
 		us[i] = div_u64(kho_cycles_to_ns(r->cycles[i]), NSEC_PER_USEC);
 	kho_print_restore(us);
+}
+
+/*
+ * The part of the blackout KHO can see: from taking the hand-over to the
+ * last initcalls, just before user space, and the restore's share of it.
+ */
+static void __init kho_report_blackout(void)
+{
+	struct kho_restore_report *r = &kho_report;
+	u64 now = get_cycles(), restored, total, spent, share;
+
+	if (!kho_boot_cycles[KHO_AT_FOUND] || !now)
+		return;
+	restored = kho_cycles_to_ns(kho_boot_cycles[KHO_AT_RESTORED] -
+				    kho_boot_cycles[KHO_AT_FOUND]);
+	total = kho_cycles_to_ns(now - kho_boot_cycles[KHO_AT_FOUND]);
+	spent = kho_cycles_to_ns(r->cycles[KHO_TIME_CHECK] +
+				 r->cycles[KHO_TIME_RESERVE]);
+	if (!total)
+		return;
+	share = div64_u64(spent * 10000, total);
+	pr_info("boot: restored %llu us and last initcalls %llu us after the hand-over was found; the restore took %llu us, %llu.%02llu%%\n",
+		div_u64(restored, NSEC_PER_USEC), div_u64(total, NSEC_PER_USEC),
+		div_u64(spent, NSEC_PER_USEC), share / 100, share % 100);
+}
+
+static int __init kho_in_report(void)
+{
+	if (!is_kho_boot())
+		return 0;
+	kho_report_late();
+	kho_report_blackout();
 	return 0;
 }
 late_initcall(kho_in_report);
@@ -650,8 +705,10 @@ static void __init kho_restore_preserved(void)
 	r->regions = memblock.reserved.cnt;
 	r->nodes = check.nodes;
 	r->leaves = check.leaves;
+	r->min_leaves = check.min_leaves;
 	r->deferred = st.deferred;
 	r->mode = st.mode;
+	kho_boot_cycles[KHO_AT_RESTORED] = get_cycles();
 	/* without a running clock, kho_in_report() logs it later */
 	if (!r->ns[KHO_TIME_CHECK])
 		return;
