@@ -597,7 +597,7 @@ static u64 __init kho_cycles_to_ns(u64 cycles)
 		t1 = ktime_get_ns();
 		if (t1 - kho_ref_ns >= 10 * NSEC_PER_MSEC)
 			break;
-		udelay(100);
+		usleep_range(100, 200);
 	}
 	if (c1 <= kho_ref_cycles || t1 <= kho_ref_ns)
 		return 0;
