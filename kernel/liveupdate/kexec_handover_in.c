@@ -446,6 +446,27 @@ static unsigned long __init kho_merge_lists(struct kho_restore_state *st,
 	}
 }
 
+/*
+ * Without memory for the one-pass merge, reserve run by run: slow on
+ * scattered memory, but the hand-over is kept.
+ */
+static int __init kho_reserve_runs_one_by_one(struct kho_restore_state *st)
+{
+	unsigned long i;
+	int err;
+
+	pr_info("no memory to merge %lu ranges at once, reserving them one by one\n",
+		st->nr_runs);
+	st->reserved = 0;
+	for (i = 0; i < st->nr_runs; i++) {
+		err = kho_reserve_one(st, st->runs[i].start,
+				      range_len(&st->runs[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Reserve the collected runs, sorted, with one pass over memblock. */
 static int __init kho_reserve_runs(struct kho_restore_state *st)
 {
@@ -458,12 +479,15 @@ static int __init kho_reserve_runs(struct kho_restore_state *st)
 	if (st->nr_lists > 1) {
 		sorted = memblock_alloc_raw(size, SMP_CACHE_BYTES);
 		if (!sorted)
-			return -ENOMEM;
+			return kho_reserve_runs_one_by_one(st);
 		nr = kho_merge_lists(st, sorted);
 	}
 	err = memblock_reserve_sorted(sorted, nr, MEMBLOCK_RSRV_NOINIT);
 	if (sorted != st->runs)
 		memblock_free(sorted, size);
+	/* nothing changed: no memory for the new reserved array */
+	if (err == -ENOMEM || err == -EBUSY)
+		return kho_reserve_runs_one_by_one(st);
 	st->reserved = nr;
 	return err;
 }
@@ -534,9 +558,12 @@ static int __init kho_reserve_preserved(const struct kho_check *check,
 	if (st->mode == KHO_RESTORE_SORTED && check->blocks) {
 		/* scratch memory, which no block can be in */
 		st->runs = memblock_alloc_raw(size, SMP_CACHE_BYTES);
-		if (!st->runs)
-			return -ENOMEM;
 		st->max_runs = check->blocks;
+		if (!st->runs) {
+			pr_info("no memory to sort %lu blocks, reserving them one by one\n",
+				check->blocks);
+			st->mode = KHO_RESTORE_PER_BLOCK;
+		}
 	}
 
 	err = __kho_radix_walk_tree(check->root, NULL, kho_reserve_block, st);
