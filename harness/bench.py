@@ -12,7 +12,9 @@ pass/fail assertion (make check has the correctness tests).
 
 Environment: BENCH_SIZES (MiB, default '1024 4096'), BENCH_MEM (guest
 memory, default 12G), BENCH_ACCEL (tcg by default; kvm where nested KVM is
-fast), BENCH_PER_BLOCK ('MiB' sizes at which the per-block mode runs for
+fast), BENCH_REPEAT (boots per sorted-mode
+entry, the one with the least reserve time is shown; default 1),
+BENCH_PER_BLOCK ('MiB' sizes at which the per-block mode runs for
 the dense, order9 and random layouts, default '1024'), BENCH_SCATTERED_PB
 (sizes at which it runs for the scattered layout, default '64 256': its
 per-block restore is quadratic, about 20 minutes for 1 GiB under TCG, so
@@ -136,11 +138,17 @@ def run_all(mem, acc):
         runs.append((mb, 'scattered', 'per-block'))
     runs.append((0, 'dense', 'sorted'))
     results = {}
+    repeat = int(os.environ.get('BENCH_REPEAT', '1'))
     for key in runs:
-        if key not in results:
-            mb, layout, mode = key
-            results[key] = boot('%s-%dM-%s' % (layout, mb, mode), mb, layout,
-                                mode, mem, acc)
+        if key in results:
+            continue
+        mb, layout, mode = key
+        # TCG time is host time: keep the least disturbed of the repeats
+        got = [boot('%s-%dM-%s' % (layout, mb, mode), mb, layout, mode, mem,
+                    acc) for _ in range(repeat if mode == 'sorted' else 1)]
+        got = [r for r in got if r]
+        results[key] = min(got, key=lambda r: r['reserve_us']) if got \
+            else None
     return results
 
 
