@@ -42,8 +42,8 @@ series: deps
 	harness/series.sh --check
 
 # Preserve and restore costs per layout, sorted vs per-block restore and
-# the blackout (the kernels' own measurements), no assertions; about an
-# hour under TCG. bench/RESULTS.md holds the last results.
+# the blackout (the kernels' own measurements), no assertions; about 40
+# minutes under TCG. bench/RESULTS.md holds the last results.
 bench: deps
 	harness/bench.py
 
