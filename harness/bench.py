@@ -10,7 +10,8 @@ timing, the next kernel's 'KHO: restored ...' line and its printk
 timestamps; never the arrival time of serial output. Nothing here is a
 pass/fail assertion (make check has the correctness tests).
 
-Environment: BENCH_SIZES (MiB, default '1024 4096'), BENCH_MEM (guest
+Environment: BENCH_SIZES (MiB, default '1024 4096'), BENCH_LAYOUTS (of the
+sorted runs, default all four), BENCH_MEM (guest
 memory, default 12G), BENCH_ACCEL (tcg by default; kvm where nested KVM is
 fast), BENCH_REPEAT (boots per sorted-mode
 entry, the one with the least reserve time is shown; default 1),
@@ -127,8 +128,9 @@ def fmt_restore(r):
 def run_all(mem, acc):
     """Every boot of the table; results by (MiB, layout, mode)."""
     runs = []
+    layouts = os.environ.get('BENCH_LAYOUTS', ' '.join(LAYOUTS)).split()
     for mb in sizes('BENCH_SIZES', '1024 4096'):
-        for layout in LAYOUTS:
+        for layout in layouts:
             runs.append((mb, layout, 'sorted'))
     for mb in sizes('BENCH_PER_BLOCK', '1024 4096'):
         for layout in LAYOUTS:
