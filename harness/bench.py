@@ -50,7 +50,7 @@ LAYOUTS = ['dense', 'scattered', 'order9', 'random']
 
 
 def accel():
-    # Nested KVM on the project machine boots slower than TCG: opt-in.
+    # Nested KVM on the project machine did not boot the guest: opt-in.
     return os.environ.get('BENCH_ACCEL', 'tcg')
 
 
