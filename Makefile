@@ -47,7 +47,9 @@ series: deps
 series-check: deps
 	harness/series-check.sh $(if $(FROM),--from $(FROM))
 
-# Restore-time benchmark (the kernel's own measurement), no assertions.
+# Preserve and restore costs per layout, sorted vs per-block restore and
+# the blackout (the kernels' own measurements), no assertions; about 40
+# minutes under TCG. bench/RESULTS.md holds the last results.
 bench: deps
 	harness/bench.py
 

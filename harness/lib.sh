@@ -40,7 +40,7 @@ base_get() {
 # Files of the repository that are not kernel files of the series.
 is_project_path() {
 	case "$1" in
-	series/* | harness/* | build/* | .ci/* | .git/* | Makefile | \
+	series/* | harness/* | bench/* | build/* | .ci/* | .git/* | Makefile | \
 	README.md | .gitignore | .gitattributes) return 0 ;;
 	esac
 	return 1

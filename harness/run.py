@@ -156,7 +156,8 @@ def qemu_command_arm64(args):
 def qemu_command(args):
     if args.arch == 'arm64':
         return qemu_command_arm64(args)
-    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-nographic', '-no-reboot',
+    cmd = ['qemu-system-x86_64', '-accel', args.accel, '-nographic',
+           '-no-reboot',
            '-bios', '/usr/share/qemu/qboot.rom',
            '-m', args.mem, '-smp', str(args.smp),
            '-kernel', args.kernel, '-initrd', args.initrd,
@@ -262,6 +263,8 @@ def arg_parser():
                    help="arm64: a property for the devicetree's /chosen, in "
                         "dts syntax, e.g. 'linux,kho-fdt = <0 0x60000000 0 "
                         "0x1000>' (repeatable)")
+    p.add_argument('--accel', choices=['tcg', 'kvm'], default='tcg',
+                   help='x86 only; make bench uses kvm when it can')
     p.add_argument('--timeout', type=float, default=120)
     p.add_argument('--log', default=os.path.join(TOP, 'build', 'qemu.log'))
     p.add_argument('--append', action='append', default=[],

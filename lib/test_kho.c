@@ -4,11 +4,14 @@
  *
  * A user space driver writes to files in /sys/kernel/debug/test_kho/:
  *
- * preserve		allocate at least size_mb MiB in folios of random orders
+ * preserve		allocate at least size_mb MiB laid out as the layout
+ *			parameter says (folios of random orders by default)
  *			plus one range of pages, fill them with pseudo-random
  *			data, preserve them and describe them in the "kho-test"
  *			blob; data restored by "verify" is preserved again, so
  *			a chain of kexecs carries every generation's data.
+ *			status shows how long preserving took, next to setting
+ *			one bit per block in a preallocated bitmap.
  * verify		restore everything the previous kernel described and
  *			check every byte.
  * free			free the restored memory and check that the page
@@ -46,13 +49,14 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
 #include "test_kho.h"
 
 #define KHO_TEST_BLOB_NAME	"kho-test"
 #define KHO_TEST_MAGIC		0x4b484f54	/* "KHOT" */
-#define KHO_TEST_VERSION	1
+#define KHO_TEST_VERSION	2
 
 /* pages in the one preserved range: odd, so it splits into several blocks */
 #define KHO_TEST_RANGE_PAGES	37
@@ -60,12 +64,44 @@
 /* pages others may allocate while "free" measures free memory */
 #define KHO_TEST_FREE_SLACK	64
 
+/* pages of the chunks the page-by-page layouts are made of */
+#define KHO_TEST_CHUNK_ORDER	MAX_PAGE_ORDER
+
+/* the dense layout starts at a leaf of the tracker: 2^15 order-0 keys */
+#define KHO_TEST_DENSE_ALIGN	BIT(KHO_BITMAP_SIZE_LOG2)
+
 /* report only this many mismatches in the log */
 #define KHO_TEST_MAX_REPORTS	8
 
 static unsigned int size_mb = 64;
 module_param(size_mb, uint, 0644);
 MODULE_PARM_DESC(size_mb, "Memory to preserve per generation, in MiB");
+
+/**
+ * enum kho_test_layout - How "preserve" lays out its size_mb MiB.
+ * @KHO_TEST_RANDOM: Folios of random orders.
+ * @KHO_TEST_DENSE: Contiguous pages, each preserved as an order-0 folio.
+ * @KHO_TEST_SCATTERED: Every other page, each an order-0 folio: no two
+ *	preserved pages touch.
+ * @KHO_TEST_ORDER9: Order-9 folios.
+ */
+enum kho_test_layout {
+	KHO_TEST_RANDOM,
+	KHO_TEST_DENSE,
+	KHO_TEST_SCATTERED,
+	KHO_TEST_ORDER9,
+};
+
+static const char * const kho_test_layouts[] = {
+	[KHO_TEST_RANDOM] = "random",
+	[KHO_TEST_DENSE] = "dense",
+	[KHO_TEST_SCATTERED] = "scattered",
+	[KHO_TEST_ORDER9] = "order9",
+};
+
+static char *layout = "random";
+module_param(layout, charp, 0444);
+MODULE_PARM_DESC(layout, "Layout of the preserved memory: random, dense, scattered or order9");
 
 static ulong seed = 1;
 module_param(seed, ulong, 0644);
@@ -83,6 +119,10 @@ MODULE_PARM_DESC(reserve_mem_name, "reserve_mem region to fill and check");
  * @order: Order of the folio.
  * @is_folio: The item is a folio, not a range of pages.
  * @generation: Kernel generation that wrote the data.
+ * @stride: Pages from one page of the item to the next: 0 or 1 for
+ *	contiguous pages, 2 for every other page.  A strided item's pages
+ *	are filled one by one, page i with seed @seed + (i << 32).
+ * @per_page: Each page is preserved as an order-0 folio.
  */
 struct kho_test_entry {
 	u64 phys;
@@ -91,6 +131,8 @@ struct kho_test_entry {
 	u32 order;
 	u32 is_folio;
 	u64 generation;
+	u32 stride;
+	u32 per_page;
 };
 
 /**
@@ -148,6 +190,9 @@ struct kho_test_items {
  * @mismatches: Items that failed to restore or held wrong data.
  * @freed_pages: Pages freed by "free".
  * @free_delta_pages: How much the free page count grew during "free".
+ * @preserve_blocks: Blocks "preserve" preserved for its new items.
+ * @preserve_ns: Time it took to preserve them.
+ * @bitmap_ns: Time it took to set one bit per block in a bitmap.
  */
 struct kho_test_state {
 	struct mutex lock;	/* serializes the debugfs commands */
@@ -165,6 +210,9 @@ struct kho_test_state {
 	unsigned long mismatches;
 	unsigned long freed_pages;
 	long free_delta_pages;
+	unsigned long preserve_blocks;
+	u64 preserve_ns;
+	u64 bitmap_ns;
 };
 
 static struct kho_test_state kho_test = {
@@ -236,29 +284,59 @@ unsigned long kho_test_bad(const void *mem, size_t size, u64 seed)
 	return bad;
 }
 
-/* The pages of an item are contiguous in the linear map. */
-static void *kho_test_item_mem(const struct kho_test_item *item,
-			       size_t *size)
+static unsigned int kho_test_stride(const struct kho_test_entry *e)
 {
-	*size = item->entry.nr_pages << PAGE_SHIFT;
-	return page_address(item->page);
+	return e->stride ?: 1;
+}
+
+/* Page @i of an item. */
+static struct page *kho_test_item_page(const struct kho_test_item *item,
+				       unsigned long i)
+{
+	return item->page + i * kho_test_stride(&item->entry);
+}
+
+/*
+ * An item is filled in pieces contiguous in the linear map: the whole
+ * item, or each page of a strided one.
+ */
+static unsigned long kho_test_pieces(const struct kho_test_entry *e)
+{
+	return kho_test_stride(e) > 1 ? e->nr_pages : 1;
+}
+
+static void *kho_test_piece(const struct kho_test_item *item,
+			    unsigned long i, size_t *size)
+{
+	*size = kho_test_stride(&item->entry) > 1 ? PAGE_SIZE :
+		item->entry.nr_pages << PAGE_SHIFT;
+	return page_address(kho_test_item_page(item, i));
 }
 
 static void kho_test_item_fill(struct kho_test_item *item)
 {
+	unsigned long i;
 	size_t size;
-	void *mem = kho_test_item_mem(item, &size);
+	void *mem;
 
-	kho_test_fill(mem, size, item->entry.seed);
+	for (i = 0; i < kho_test_pieces(&item->entry); i++) {
+		mem = kho_test_piece(item, i, &size);
+		kho_test_fill(mem, size, item->entry.seed + ((u64)i << 32));
+	}
 }
 
 /* Check every byte of an item; return the number of bad bytes. */
 static unsigned long kho_test_item_bad(const struct kho_test_item *item)
 {
+	unsigned long i, bad = 0;
 	size_t size;
-	void *mem = kho_test_item_mem(item, &size);
+	void *mem;
 
-	return kho_test_bad(mem, size, item->entry.seed);
+	for (i = 0; i < kho_test_pieces(&item->entry); i++) {
+		mem = kho_test_piece(item, i, &size);
+		bad += kho_test_bad(mem, size, item->entry.seed + ((u64)i << 32));
+	}
+	return bad;
 }
 
 static struct kho_test_item *kho_test_add(struct kho_test_items *set)
@@ -285,30 +363,63 @@ static bool kho_test_item_freeable(const struct kho_test_item *item)
 	if (item->entry.is_folio)
 		return folio_ref_count(page_folio(item->page)) == 1;
 	for (i = 0; i < item->entry.nr_pages; i++)
-		if (page_ref_count(item->page + i) != 1)
+		if (page_ref_count(kho_test_item_page(item, i)) != 1)
 			return false;
 	return true;
 }
 
 static void kho_test_free_item(struct kho_test_item *item)
 {
+	unsigned long i;
+
 	if (item->entry.is_folio)
 		folio_put(page_folio(item->page));
-	else
+	else if (kho_test_stride(&item->entry) == 1)
 		free_pages_exact(page_address(item->page),
 				 item->entry.nr_pages << PAGE_SHIFT);
+	else
+		for (i = 0; i < item->entry.nr_pages; i++)
+			__free_page(kho_test_item_page(item, i));
+}
+
+/* Unpreserve the first @nr pages of an item preserved page by page. */
+static void kho_test_unpreserve_pages(struct kho_test_item *item,
+				      unsigned long nr)
+{
+	while (nr--)
+		kho_unpreserve_folio(page_folio(kho_test_item_page(item, nr)));
 }
 
 static void kho_test_unpreserve_item(struct kho_test_item *item)
 {
-	if (item->entry.is_folio)
+	if (item->entry.per_page)
+		kho_test_unpreserve_pages(item, item->entry.nr_pages);
+	else if (item->entry.is_folio)
 		kho_unpreserve_folio(page_folio(item->page));
 	else
 		kho_unpreserve_pages(item->page, item->entry.nr_pages);
 }
 
+/* Each page an order-0 folio: what the page cache preserves looks so. */
+static int kho_test_preserve_pages(struct kho_test_item *item)
+{
+	unsigned long i;
+	int err;
+
+	for (i = 0; i < item->entry.nr_pages; i++) {
+		err = kho_preserve_folio(page_folio(kho_test_item_page(item, i)));
+		if (err) {
+			kho_test_unpreserve_pages(item, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int kho_test_preserve_item(struct kho_test_item *item)
 {
+	if (item->entry.per_page)
+		return kho_test_preserve_pages(item);
 	if (item->entry.is_folio)
 		return kho_preserve_folio(page_folio(item->page));
 	return kho_preserve_pages(item->page, item->entry.nr_pages);
@@ -365,14 +476,16 @@ static int kho_test_alloc_range(struct kho_test_items *set, u64 generation)
 	return 0;
 }
 
-static int kho_test_alloc_folios(struct kho_test_items *set, u64 generation)
+static int kho_test_alloc_folios(struct kho_test_items *set, u64 generation,
+				 enum kho_test_layout how)
 {
 	unsigned long want = (unsigned long)size_mb << (20 - PAGE_SHIFT);
 	unsigned long pages = 0;
 	u64 state = kho_test_item_seed(generation, ULONG_MAX >> 1);
 
 	while (pages < want) {
-		unsigned int order = kho_test_next(&state) %
+		unsigned int order = how == KHO_TEST_ORDER9 ? 9 :
+				     kho_test_next(&state) %
 				     (MAX_PAGE_ORDER + 1);
 		struct kho_test_item *item = kho_test_add(set);
 		struct folio *folio;
@@ -392,6 +505,171 @@ static int kho_test_alloc_folios(struct kho_test_items *set, u64 generation)
 		pages += item->entry.nr_pages;
 	}
 	return 0;
+}
+
+/*
+ * Dense data should fill the tracker's leaves: keep the chunks below the
+ * first leaf boundary aside while allocating, as long as the allocator
+ * hands out ascending chunks that soon reach one.
+ */
+static bool kho_test_skip_chunk(struct page *page, struct list_head *skipped,
+				unsigned int *nr_skipped)
+{
+	const unsigned int max_skip = KHO_TEST_DENSE_ALIGN >>
+				      KHO_TEST_CHUNK_ORDER;
+
+	if (IS_ALIGNED(page_to_pfn(page), KHO_TEST_DENSE_ALIGN) ||
+	    *nr_skipped >= max_skip)
+		return false;
+	list_add(&page->lru, skipped);
+	(*nr_skipped)++;
+	return true;
+}
+
+/* A chunk as an item of order-0 pages: all of them, or every other one. */
+static int kho_test_add_chunk(struct kho_test_items *set, struct page *page,
+			      unsigned int stride, u64 generation)
+{
+	const unsigned long nr = 1UL << KHO_TEST_CHUNK_ORDER;
+	struct kho_test_item *item = kho_test_add(set);
+	unsigned long i;
+
+	if (!item)
+		return -ENOMEM;
+	split_page(page, KHO_TEST_CHUNK_ORDER);
+	for (i = 0; i < nr; i++)
+		if (i % stride)
+			__free_page(page + i);
+	item->page = page;
+	item->entry.nr_pages = nr / stride;
+	item->entry.stride = stride;
+	item->entry.per_page = 1;
+	kho_test_set_entry(item, generation, set->nr - 1);
+	return 0;
+}
+
+/* The dense and scattered layouts: order-0 pages out of big chunks. */
+static int kho_test_alloc_pagewise(struct kho_test_items *set, u64 generation,
+				   enum kho_test_layout how)
+{
+	unsigned long want = (unsigned long)size_mb << (20 - PAGE_SHIFT);
+	unsigned int stride = how == KHO_TEST_SCATTERED ? 2 : 1;
+	unsigned long pages = 0;
+	unsigned int nr_skipped = 0;
+	struct page *page, *tmp;
+	LIST_HEAD(skipped);
+	int err = 0;
+
+	while (pages < want) {
+		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+				   KHO_TEST_CHUNK_ORDER);
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		if (how == KHO_TEST_DENSE && !pages &&
+		    kho_test_skip_chunk(page, &skipped, &nr_skipped))
+			continue;
+		err = kho_test_add_chunk(set, page, stride, generation);
+		if (err) {
+			__free_pages(page, KHO_TEST_CHUNK_ORDER);
+			break;
+		}
+		pages += set->items[set->nr - 1].entry.nr_pages;
+	}
+
+	list_for_each_entry_safe(page, tmp, &skipped, lru) {
+		list_del(&page->lru);
+		__free_pages(page, KHO_TEST_CHUNK_ORDER);
+	}
+	return err;
+}
+
+static int kho_test_alloc_layout(struct kho_test_items *set, u64 generation)
+{
+	int how = match_string(kho_test_layouts, ARRAY_SIZE(kho_test_layouts),
+			       layout);
+
+	switch (how) {
+	case KHO_TEST_RANDOM:
+	case KHO_TEST_ORDER9:
+		return kho_test_alloc_folios(set, generation, how);
+	case KHO_TEST_DENSE:
+	case KHO_TEST_SCATTERED:
+		return kho_test_alloc_pagewise(set, generation, how);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Blocks kho_preserve_pages() makes of a range, NUMA nodes aside. */
+static unsigned long kho_test_range_blocks(unsigned long pfn,
+					   unsigned long nr_pages)
+{
+	unsigned long end = pfn + nr_pages, n = 0;
+	unsigned int order;
+
+	for (; pfn < end; pfn += 1UL << order, n++) {
+		order = min_t(unsigned int, ilog2(end - pfn), MAX_PAGE_ORDER);
+		if (pfn)
+			order = min_t(unsigned int, order, __ffs(pfn));
+	}
+	return n;
+}
+
+/*
+ * The baseline of the preserve fast path: one bit per block, set in a
+ * preallocated bitmap, for the same blocks in the same order.
+ */
+static u64 kho_test_bitmap_ns(const struct kho_test_items *set)
+{
+	unsigned long *bitmap, i, j, pfn, end;
+	const struct kho_test_item *item;
+	unsigned int order;
+	u64 start, ns;
+
+	bitmap = vzalloc(BITS_TO_LONGS(max_pfn) * sizeof(long));
+	if (!bitmap)
+		return 0;
+	start = ktime_get_ns();
+	for (i = 0; i < set->nr; i++) {
+		item = &set->items[i];
+		if (item->entry.per_page) {
+			for (j = 0; j < item->entry.nr_pages; j++)
+				__set_bit(page_to_pfn(kho_test_item_page(item, j)),
+					  bitmap);
+			continue;
+		}
+		pfn = page_to_pfn(item->page);
+		end = pfn + item->entry.nr_pages;
+		for (; pfn < end; pfn += 1UL << order) {
+			order = item->entry.is_folio ? item->entry.order :
+				min_t(unsigned int, ilog2(end - pfn),
+				      pfn ? __ffs(pfn) : MAX_PAGE_ORDER);
+			__set_bit(pfn, bitmap);
+		}
+	}
+	ns = ktime_get_ns() - start;
+	vfree(bitmap);
+	return ns;
+}
+
+static unsigned long kho_test_blocks(const struct kho_test_items *set)
+{
+	const struct kho_test_entry *e;
+	unsigned long i, n = 0;
+
+	for (i = 0; i < set->nr; i++) {
+		e = &set->items[i].entry;
+		if (e->per_page)
+			n += e->nr_pages;
+		else if (e->is_folio)
+			n++;
+		else
+			n += kho_test_range_blocks(PHYS_PFN(e->phys),
+						   e->nr_pages);
+	}
+	return n;
 }
 
 /* Preserve @set[0, @nr) or nothing. */
@@ -419,6 +697,21 @@ static void kho_test_unpreserve_items(struct kho_test_items *set)
 
 	for (i = 0; i < set->nr; i++)
 		kho_test_unpreserve_item(&set->items[i]);
+}
+
+/* Preserve @set and time it against the bitmap baseline. */
+static int kho_test_preserve_timed(struct kho_test_items *set)
+{
+	u64 start = ktime_get_ns();
+	int err;
+
+	err = kho_test_preserve_items(set);
+	if (err)
+		return err;
+	kho_test.preserve_ns = ktime_get_ns() - start;
+	kho_test.preserve_blocks = kho_test_blocks(set);
+	kho_test.bitmap_ns = kho_test_bitmap_ns(set);
+	return 0;
 }
 
 static void kho_test_blob_fill(struct kho_test_blob *blob, u64 generation)
@@ -478,13 +771,13 @@ static int kho_test_preserve(void)
 	if (kho_test.blob)
 		return -EBUSY;
 
-	err = kho_test_alloc_folios(set, generation);
+	err = kho_test_alloc_layout(set, generation);
 	if (!err)
 		err = kho_test_alloc_range(set, generation);
 	if (err)
 		goto err_free;
 
-	err = kho_test_preserve_items(set);
+	err = kho_test_preserve_timed(set);
 	if (err)
 		goto err_free;
 	err = kho_test_preserve_items(&kho_test.restored);
@@ -587,8 +880,27 @@ struct page *kho_test_restore(phys_addr_t phys, unsigned long nr_pages,
 	return &folio->page;
 }
 
+/* Restore every page of a strided item; all or none. */
+static struct page *kho_test_restore_strided(const struct kho_test_entry *e)
+{
+	unsigned long first = PHYS_PFN(e->phys), i;
+	unsigned int stride = kho_test_stride(e);
+
+	for (i = 0; i < e->nr_pages; i++)
+		if (!kho_test_restore(PFN_PHYS(first + i * stride), 1, 0, false))
+			goto err_free;
+	return pfn_to_page(first);
+
+err_free:
+	while (i--)
+		__free_page(pfn_to_page(first + i * stride));
+	return NULL;
+}
+
 static struct page *kho_test_restore_entry(const struct kho_test_entry *e)
 {
+	if (kho_test_stride(e) > 1)
+		return kho_test_restore_strided(e);
 	return kho_test_restore(e->phys, e->nr_pages, e->order, e->is_folio);
 }
 
@@ -885,6 +1197,9 @@ static int kho_test_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "mismatches=%lu\n", kho_test.mismatches);
 	seq_printf(m, "freed_pages=%lu\n", kho_test.freed_pages);
 	seq_printf(m, "free_delta_pages=%ld\n", kho_test.free_delta_pages);
+	seq_printf(m, "preserve_blocks=%lu\n", kho_test.preserve_blocks);
+	seq_printf(m, "preserve_ns=%llu\n", kho_test.preserve_ns);
+	seq_printf(m, "bitmap_ns=%llu\n", kho_test.bitmap_ns);
 	kho_test_reserve_mem_show(m);
 	mutex_unlock(&kho_test.lock);
 	kho_test_api_status(m);

@@ -20,10 +20,14 @@
  * @root: The root table, allocated by kho_radix_tree_init() and never freed
  *	before kho_radix_tree_destroy().
  * @lock: Serializes every change of the tree and the locked walk.
+ * @orders: Bit n set once a block of order n was recorded; never cleared.
+ *	The overlap checks of kho_radix_add_page_excl() look only at these
+ *	orders: preserving order-0 pages costs one lookup, not one per order.
  */
 struct kho_radix_tree {
 	struct kho_radix_node *root;
-	struct mutex lock;	/* protects the nodes below @root */
+	struct mutex lock;	/* protects the nodes below @root and @orders */
+	unsigned long orders;
 };
 
 /**

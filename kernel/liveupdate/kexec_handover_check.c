@@ -200,7 +200,22 @@ static int kho_check_node(phys_addr_t phys, unsigned int level, void *arg)
 	if (__test_and_set_bit(PHYS_PFN(phys), c->visited))
 		return kho_check_fail(c, "tree node reached twice", phys);
 	c->nodes++;
+	c->leaves += !level;
 	return 0;
+}
+
+/*
+ * The tracker's lower bound, for the restore line: the walk yields blocks
+ * order by order, and a leaf holds keys of one order only.
+ */
+static void kho_check_count_leaves(struct kho_check *c, unsigned int order)
+{
+	if (!c->blocks || order != c->last_order) {
+		c->last_order = order;
+		c->order_blocks = 0;
+	}
+	if (!(c->order_blocks++ % BIT(KHO_BITMAP_SIZE_LOG2)))
+		c->min_leaves++;
 }
 
 static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
@@ -219,6 +234,7 @@ static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
 	if (err)
 		return err;
 
+	kho_check_count_leaves(c, order);
 	c->orders |= BIT(order);
 	c->blocks++;
 	c->pages += 1UL << order;

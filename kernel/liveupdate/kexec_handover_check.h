@@ -31,6 +31,11 @@ struct kho_scratch;
  * @root: Returns the root of the preserved memory tree.
  * @orders: Returns a mask with bit n set if blocks of order n were found.
  * @nodes: Returns the number of tree nodes, the root included.
+ * @leaves: Returns how many of them are leaves.
+ * @min_leaves: Returns the fewest leaves that can hold the blocks: a leaf
+ *	holds %BIT(KHO_BITMAP_SIZE_LOG2) keys of a single order.
+ * @order_blocks: Blocks found so far of the order of the last block.
+ * @last_order: Order of the last block found.
  * @blocks: Returns the number of preserved blocks.
  * @pages: Returns the number of pages in them.
  * @blobs: Returns the number of usable blobs.
@@ -50,6 +55,10 @@ struct kho_check {
 	const void *root;
 	unsigned long orders;
 	unsigned long nodes;
+	unsigned long leaves;
+	unsigned long min_leaves;
+	unsigned long order_blocks;
+	unsigned int last_order;
 	unsigned long blocks;
 	u64 pages;
 	unsigned int blobs;

@@ -19,11 +19,14 @@
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/kho_radix_tree.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/page-isolation.h>
+#include <linux/range.h>
 #include <linux/sched/clock.h>
+#include <linux/string.h>
 #include <linux/timex.h>
 
 #include <asm/early_ioremap.h>
@@ -54,6 +57,14 @@ struct kho_in {
 };
 
 static struct kho_in kho_in __ro_after_init;
+
+/*
+ * The cycle counter at points of a hand-over boot, for the blackout line:
+ * when kho_populate() took the hand-over, a few milliseconds into boot,
+ * and when the preserved memory was reserved.
+ */
+enum { KHO_AT_FOUND, KHO_AT_RESTORED, KHO_AT_NR };
+static u64 kho_boot_cycles[KHO_AT_NR] __initdata;
 
 /**
  * kho_arch_is_ram - Is a range RAM, before memblock knows?
@@ -173,6 +184,7 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 	}
 
 	memblock_set_kho_scratch_only();
+	kho_boot_cycles[KHO_AT_FOUND] = get_cycles();
 	kho_in.fdt_phys = fdt_phys;
 	kho_in.fdt_len = fdt_len;
 	kho_in.scratch_phys = scratch_phys;
@@ -182,17 +194,88 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 }
 
 /**
+ * DOC: Reserving preserved memory
+ *
+ * Every preserved block must be in memblock.reserved before
+ * memblock_free_all() hands memory to the buddy allocator, flagged
+ * %MEMBLOCK_RSRV_NOINIT so that the stamps survive.  One memblock_reserve()
+ * per block, as upstream does it, scans and shifts the whole reserved array
+ * each time: quadratic in the number of ranges, minutes for a GiB of
+ * scattered pages.  Instead, the walk collects the runs of adjacent blocks
+ * into an array, in ascending address order within each order (the order
+ * in which the tree yields them), the per-order lists are merged into one
+ * sorted list, and memblock_reserve_sorted() merges that into the reserved
+ * array in one linear pass.  The cost is linear in blocks plus tree nodes
+ * whatever the layout; the arrays are taken from scratch memory and freed
+ * again.  Keeping preserved memory out of memblock altogether was the
+ * alternative; it would have made every later user of memblock.reserved
+ * (the memory map's reserved pages, debugfs, the scratch hold) aware of
+ * the tree, for no measured gain: merging costs about as much per range as
+ * stamping the block (make bench).
+ *
+ * kho_restore=per-block reserves one block per memblock_reserve() instead,
+ * as upstream does, so that the two can be compared on identical input.
+ */
+
+/**
+ * enum kho_restore_mode - How preserved blocks are reserved (kho_restore=).
+ * @KHO_RESTORE_SORTED: Collect, sort and reserve all runs in one pass.
+ * @KHO_RESTORE_PER_BLOCK: One memblock_reserve() per block, for comparison.
+ */
+enum kho_restore_mode {
+	KHO_RESTORE_SORTED,
+	KHO_RESTORE_PER_BLOCK,
+};
+
+static const char * const kho_restore_mode_names[] __initconst = {
+	[KHO_RESTORE_SORTED] = "sorted",
+	[KHO_RESTORE_PER_BLOCK] = "per-block",
+};
+
+static enum kho_restore_mode kho_restore_mode __initdata;
+
+static int __init kho_parse_restore(char *p)
+{
+	int mode;
+
+	if (!p)
+		return -EINVAL;
+	mode = match_string(kho_restore_mode_names,
+			    ARRAY_SIZE(kho_restore_mode_names), p);
+	if (mode < 0)
+		return mode;
+	kho_restore_mode = mode;
+	return 0;
+}
+early_param("kho_restore", kho_parse_restore);
+
+/* Orders a key can encode: at most this many sorted lists to merge. */
+#define KHO_RESTORE_MAX_LISTS	KHO_ORDER_0_LOG2
+
+/**
  * struct kho_restore_state - Progress of the walk over incoming blocks.
- * @run_start: Start of the run of adjacent blocks not reserved yet.
- * @run_end: End of that run.
- * @runs: Number of runs reserved.
+ * @mode: How the blocks are reserved.
+ * @runs: Runs of adjacent blocks, in ascending address order within each
+ *	of @nr_lists lists, one per order; %NULL in per-block mode.
+ * @nr_runs: Entries of @runs used.
+ * @max_runs: Entries of @runs allocated: the number of blocks.
+ * @list_start: Index in @runs of the first run of each list.
+ * @nr_lists: Number of lists.
+ * @order: Order of the last block collected.
+ * @reserved: Ranges reserved: one per memblock_reserve() call in per-block
+ *	mode, the merged runs otherwise.
  * @deferred: Pages whose struct page the walk initialised because
  *	memmap_init() had deferred it.
  */
 struct kho_restore_state {
-	phys_addr_t run_start;
-	phys_addr_t run_end;
-	unsigned long runs;
+	enum kho_restore_mode mode;
+	struct range *runs;
+	unsigned long nr_runs;
+	unsigned long max_runs;
+	unsigned long list_start[KHO_RESTORE_MAX_LISTS];
+	unsigned int nr_lists;
+	unsigned int order;
+	unsigned long reserved;
 	unsigned long deferred;
 };
 
@@ -201,37 +284,35 @@ struct kho_restore_state {
  *	line.
  * @blocks: Preserved blocks reserved.
  * @pages: Pages in them.
- * @runs: memblock reservations they took.
+ * @ranges: Ranges of adjacent blocks reserved (blocks, per block).
+ * @regions: Regions in memblock.reserved afterwards.
+ * @nodes: Pages of the incoming tree.
+ * @leaves: How many of them are leaves.
+ * @min_leaves: The fewest leaves that could hold the blocks.
  * @deferred: Struct pages initialised early for them.
- * @ns: Time taken by local_clock(), 0 if it did not run yet.
- * @cycles: Time taken by get_cycles(), 0 if the architecture has none.
+ * @mode: How they were reserved.
+ * @ns: Time taken by the check and by the reservation, by local_clock(),
+ *	0 if it did not run yet.
+ * @cycles: The same by get_cycles(), 0 if the architecture has none.
  */
 struct kho_restore_report {
 	unsigned long blocks;
 	u64 pages;
-	unsigned long runs;
+	unsigned long ranges;
+	unsigned long regions;
+	unsigned long nodes;
+	unsigned long leaves;
+	unsigned long min_leaves;
 	unsigned long deferred;
-	u64 ns;
-	u64 cycles;
+	enum kho_restore_mode mode;
+	u64 ns[2];
+	u64 cycles[2];
 };
 
+/* Index of @kho_restore_report.ns and .cycles. */
+enum { KHO_TIME_CHECK, KHO_TIME_RESERVE };
+
 static struct kho_restore_report kho_report __initdata;
-
-static int __init kho_reserve_run(struct kho_restore_state *st)
-{
-	phys_addr_t size = st->run_end - st->run_start;
-	int err;
-
-	if (!size)
-		return 0;
-
-	st->runs++;
-	err = memblock_reserve(st->run_start, size);
-	if (err)
-		return err;
-	/* memblock_free_all() must leave the stamps alone */
-	return memblock_reserved_mark_noinit(st->run_start, size);
-}
 
 static void __init kho_stamp(phys_addr_t phys, unsigned int order)
 {
@@ -275,22 +356,144 @@ static unsigned long __init kho_init_deferred_block(unsigned long pfn,
 	return done;
 }
 
+/* upstream's way: one reservation per block, to compare against */
+static int __init kho_reserve_one(struct kho_restore_state *st,
+				  phys_addr_t phys, phys_addr_t size)
+{
+	int err;
+
+	st->reserved++;
+	err = memblock_reserve(phys, size);
+	if (err)
+		return err;
+	/* memblock_free_all() must leave the stamps alone */
+	return memblock_reserved_mark_noinit(phys, size);
+}
+
+/* Add the block to its order's list, joined to the last run if adjacent. */
+static int __init kho_collect_run(struct kho_restore_state *st,
+				  phys_addr_t phys, phys_addr_t size,
+				  unsigned int order)
+{
+	struct range *last = st->nr_runs ? &st->runs[st->nr_runs - 1] : NULL;
+
+	if (last && last->end + 1 == phys) {
+		last->end += size;
+		return 0;
+	}
+	if (WARN_ON_ONCE(st->nr_runs == st->max_runs))
+		return -ENOSPC;
+	if (!st->nr_lists || order != st->order) {
+		if (WARN_ON_ONCE(st->nr_lists == KHO_RESTORE_MAX_LISTS))
+			return -ENOSPC;
+		st->list_start[st->nr_lists++] = st->nr_runs;
+		st->order = order;
+	}
+	st->runs[st->nr_runs++] = (struct range) {
+		.start = phys,
+		.end = phys + size - 1,
+	};
+	return 0;
+}
+
 static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 				    void *arg)
 {
 	struct kho_restore_state *st = arg;
 	phys_addr_t size = (phys_addr_t)PAGE_SIZE << order;
-	int err = 0;
 
 	st->deferred += kho_init_deferred_block(PHYS_PFN(phys), order);
 	kho_stamp(phys, order);
 
-	/* blocks of one order come in ascending address order */
-	if (phys != st->run_end) {
-		err = kho_reserve_run(st);
-		st->run_start = phys;
+	if (st->mode == KHO_RESTORE_PER_BLOCK)
+		return kho_reserve_one(st, phys, size);
+	return kho_collect_run(st, phys, size, order);
+}
+
+/* End of list @i of @st->runs. */
+static unsigned long __init kho_list_end(const struct kho_restore_state *st,
+					 unsigned int i)
+{
+	return i + 1 < st->nr_lists ? st->list_start[i + 1] : st->nr_runs;
+}
+
+/*
+ * Merge the sorted lists of @st->runs into @out, joining adjacent runs of
+ * different orders; return the number of runs in @out.  Each step picks
+ * the lowest head among at most %KHO_RESTORE_MAX_LISTS lists: linear in
+ * the number of runs.
+ */
+static unsigned long __init kho_merge_lists(struct kho_restore_state *st,
+					    struct range *out)
+{
+	unsigned long head[KHO_RESTORE_MAX_LISTS], n = 0;
+	const struct range *r;
+	unsigned int i, best;
+
+	for (i = 0; i < st->nr_lists; i++)
+		head[i] = st->list_start[i];
+
+	for (;;) {
+		best = st->nr_lists;
+		for (i = 0; i < st->nr_lists; i++)
+			if (head[i] < kho_list_end(st, i) &&
+			    (best == st->nr_lists ||
+			     st->runs[head[i]].start < st->runs[head[best]].start))
+				best = i;
+		if (best == st->nr_lists)
+			return n;
+
+		r = &st->runs[head[best]++];
+		if (n && out[n - 1].end + 1 == r->start)
+			out[n - 1].end = r->end;
+		else
+			out[n++] = *r;
 	}
-	st->run_end = phys + size;
+}
+
+/*
+ * Without memory for the one-pass merge, reserve run by run: slow on
+ * scattered memory, but the hand-over is kept.
+ */
+static int __init kho_reserve_runs_one_by_one(struct kho_restore_state *st)
+{
+	unsigned long i;
+	int err;
+
+	pr_info("no memory to merge %lu ranges at once, reserving them one by one\n",
+		st->nr_runs);
+	st->reserved = 0;
+	for (i = 0; i < st->nr_runs; i++) {
+		err = kho_reserve_one(st, st->runs[i].start,
+				      range_len(&st->runs[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Reserve the collected runs, sorted, with one pass over memblock. */
+static int __init kho_reserve_runs(struct kho_restore_state *st)
+{
+	size_t size = array_size(st->nr_runs, sizeof(struct range));
+	struct range *sorted = st->runs;
+	unsigned long nr = st->nr_runs;
+	int err;
+
+	/* one order, or none: the walk's order is the address order */
+	if (st->nr_lists > 1) {
+		sorted = memblock_alloc_raw(size, SMP_CACHE_BYTES);
+		if (!sorted)
+			return kho_reserve_runs_one_by_one(st);
+		nr = kho_merge_lists(st, sorted);
+	}
+	err = memblock_reserve_sorted(sorted, nr, MEMBLOCK_RSRV_NOINIT);
+	if (sorted != st->runs)
+		memblock_free(sorted, size);
+	/* nothing changed: no memory for the new reserved array */
+	if (err == -ENOMEM || err == -EBUSY)
+		return kho_reserve_runs_one_by_one(st);
+	st->reserved = nr;
 	return err;
 }
 
@@ -351,77 +554,166 @@ static const char * __init kho_check_incoming(struct kho_check *c)
 }
 
 /* Reserve every preserved block; on failure none can be restored. */
-static int __init kho_reserve_preserved(const void *root,
+static int __init kho_reserve_preserved(const struct kho_check *check,
 					struct kho_restore_state *st)
 {
+	size_t size = array_size(check->blocks, sizeof(struct range));
 	int err;
 
-	err = __kho_radix_walk_tree(root, NULL, kho_reserve_block, st);
-	if (!err)
-		err = kho_reserve_run(st);
+	if (st->mode == KHO_RESTORE_SORTED && check->blocks) {
+		/* scratch memory, which no block can be in */
+		st->runs = memblock_alloc_raw(size, SMP_CACHE_BYTES);
+		st->max_runs = check->blocks;
+		if (!st->runs) {
+			pr_info("no memory to sort %lu blocks, reserving them one by one\n",
+				check->blocks);
+			st->mode = KHO_RESTORE_PER_BLOCK;
+		}
+	}
+
+	err = __kho_radix_walk_tree(check->root, NULL, kho_reserve_block, st);
+	if (!err && st->runs)
+		err = kho_reserve_runs(st);
+	if (st->runs)
+		memblock_free(st->runs, size);
 	if (err)
-		__kho_radix_walk_tree(root, NULL, kho_unstamp_block, NULL);
+		__kho_radix_walk_tree(check->root, NULL, kho_unstamp_block, NULL);
 	return err;
 }
 
-static void __init kho_print_restore(u64 us)
+static void __init kho_print_restore(const u64 us[2])
 {
 	struct kho_restore_report *r = &kho_report;
+	char deferred[64] = "";
 
 	if (r->deferred)
-		pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us, %lu deferred struct pages initialised\n",
-			r->blocks, r->pages, r->runs, us, r->deferred);
-	else
-		pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us\n",
-			r->blocks, r->pages, r->runs, us);
+		snprintf(deferred, sizeof(deferred),
+			 ", %lu deferred struct pages initialised",
+			 r->deferred);
+	pr_info("restored %lu blocks (%llu pages) in %lu ranges, %llu us: check %llu us, reserve %llu us, %lu reserved regions (%s), tree of %lu pages (%lu leaves, at least %lu)%s\n",
+		r->blocks, r->pages, r->ranges,
+		us[KHO_TIME_CHECK] + us[KHO_TIME_RESERVE],
+		us[KHO_TIME_CHECK], us[KHO_TIME_RESERVE], r->regions,
+		kho_restore_mode_names[r->mode], r->nodes, r->leaves,
+		r->min_leaves, deferred);
 }
+
+/* A reference point of the cycle counter and timekeeping, taken early. */
+static u64 kho_ref_cycles __initdata;
+static u64 kho_ref_ns __initdata;
+
+static int __init kho_in_clock_ref(void)
+{
+	kho_ref_cycles = get_cycles();
+	kho_ref_ns = ktime_get_ns();
+	return 0;
+}
+early_initcall(kho_in_clock_ref);
 
 /*
  * On some machines no clock runs yet when the preserved memory is reserved
  * (x86 before its TSC is calibrated falls back to jiffies, which do not
- * tick yet): local_clock() says 0.  The cycle counter runs, though; convert
- * its count once timekeeping has a fine clocksource (it switches from
- * jiffies in an fs_initcall), by timing a millisecond with both.
+ * tick yet; arm64 before time_init()): local_clock() says 0.  The cycle
+ * counter runs, though.  Convert its counts once timekeeping runs, by the
+ * rate of both since the early_initcall reference, at least 10 ms: long
+ * enough for a clocksource as coarse as jiffies, which a millisecond is
+ * not.  By the late initcalls that takes no wait.
  */
-static u64 __init kho_cycles_to_us(u64 cycles)
+static u64 __init kho_cycles_to_ns(u64 cycles)
 {
-	u64 c0, c1, t0, t1;
+	u64 c1 = 0, t1 = 0;
+	unsigned int i;
 
-	c0 = get_cycles();
-	t0 = ktime_get_ns();
-	mdelay(1);
-	c1 = get_cycles();
-	t1 = ktime_get_ns();
-	if (c1 <= c0 || t1 <= t0)
+	for (i = 0; i < 1000; i++) {
+		c1 = get_cycles();
+		t1 = ktime_get_ns();
+		if (t1 - kho_ref_ns >= 10 * NSEC_PER_MSEC)
+			break;
+		usleep_range(100, 200);
+	}
+	if (c1 <= kho_ref_cycles || t1 <= kho_ref_ns)
 		return 0;
-	return div64_u64(cycles * (t1 - t0), (c1 - c0) * NSEC_PER_USEC);
+	return mul_u64_u64_div_u64(cycles, t1 - kho_ref_ns,
+				   c1 - kho_ref_cycles);
 }
 
 /* Log the boot-time restore if it could not be timed then. */
-static int __init kho_in_report(void)
+static void __init kho_report_late(void)
 {
 	struct kho_restore_report *r = &kho_report;
+	u64 us[2];
+	int i;
 
-	if (!is_kho_boot() || r->ns)
-		return 0;
-	if (r->cycles)
-		kho_print_restore(kho_cycles_to_us(r->cycles));
-	else
+	if (r->ns[KHO_TIME_CHECK])
+		return;
+	if (!r->cycles[KHO_TIME_CHECK]) {
 		pr_info("restored %lu blocks (%llu pages) in %lu ranges, time unknown: no clock ran yet\n",
-			r->blocks, r->pages, r->runs);
+			r->blocks, r->pages, r->ranges);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(us); i++)
+		us[i] = div_u64(kho_cycles_to_ns(r->cycles[i]), NSEC_PER_USEC);
+	kho_print_restore(us);
+}
+
+/*
+ * The part of the blackout KHO can see: from taking the hand-over to the
+ * last initcalls, just before user space, and the restore's share of it.
+ */
+static void __init kho_report_blackout(void)
+{
+	struct kho_restore_report *r = &kho_report;
+	u64 now = get_cycles(), restored, total, spent, share;
+
+	if (!kho_boot_cycles[KHO_AT_FOUND] || !now)
+		return;
+	restored = kho_cycles_to_ns(kho_boot_cycles[KHO_AT_RESTORED] -
+				    kho_boot_cycles[KHO_AT_FOUND]);
+	total = kho_cycles_to_ns(now - kho_boot_cycles[KHO_AT_FOUND]);
+	spent = kho_cycles_to_ns(r->cycles[KHO_TIME_CHECK] +
+				 r->cycles[KHO_TIME_RESERVE]);
+	if (!total)
+		return;
+	share = div64_u64(spent * 10000, total);
+	pr_info("boot: restored %llu us and last initcalls %llu us after the hand-over was found; the restore took %llu us, %llu.%02llu%%\n",
+		div_u64(restored, NSEC_PER_USEC), div_u64(total, NSEC_PER_USEC),
+		div_u64(spent, NSEC_PER_USEC), share / 100, share % 100);
+}
+
+static int __init kho_in_report(void)
+{
+	if (!is_kho_boot())
+		return 0;
+	kho_report_late();
+	kho_report_blackout();
 	return 0;
 }
 late_initcall(kho_in_report);
 
+/* Time since @t, by local_clock() and by get_cycles(); restart @t. */
+static void __init kho_lap(u64 t[2], u64 *ns, u64 *cycles)
+{
+	u64 now = local_clock(), now_cycles = get_cycles();
+
+	*ns = t[0] ? now - t[0] : 0;
+	*cycles = now_cycles - t[1];
+	t[0] = now;
+	t[1] = now_cycles;
+}
+
 static void __init kho_restore_preserved(void)
 {
-	struct kho_restore_state st = { };
-	u64 start = local_clock(), start_cycles = get_cycles();
+	/* too big for the stack with its list heads */
+	static struct kho_restore_state st __initdata;
+	struct kho_restore_report *r = &kho_report;
+	u64 t[2] = { local_clock(), get_cycles() };
 	struct kho_check check;
 	const char *why;
+	u64 us[2];
 	int err;
 
 	why = kho_check_incoming(&check);
+	kho_lap(t, &r->ns[KHO_TIME_CHECK], &r->cycles[KHO_TIME_CHECK]);
 	if (why) {
 		pr_warn("ignoring the hand-over: %s (at %#llx)\n", why,
 			check.bad_addr);
@@ -429,7 +721,9 @@ static void __init kho_restore_preserved(void)
 		return;
 	}
 
-	err = kho_reserve_preserved(check.root, &st);
+	st.mode = kho_restore_mode;
+	err = kho_reserve_preserved(&check, &st);
+	kho_lap(t, &r->ns[KHO_TIME_RESERVE], &r->cycles[KHO_TIME_RESERVE]);
 	if (err) {
 		pr_warn("ignoring the hand-over: cannot reserve preserved memory (%d)\n",
 			err);
@@ -437,17 +731,22 @@ static void __init kho_restore_preserved(void)
 		return;
 	}
 
-	kho_report = (struct kho_restore_report) {
-		.blocks = check.blocks,
-		.pages = check.pages,
-		.runs = st.runs,
-		.deferred = st.deferred,
-		.ns = local_clock() - start,
-		.cycles = get_cycles() - start_cycles,
-	};
+	r->blocks = check.blocks;
+	r->pages = check.pages;
+	r->ranges = st.reserved;
+	r->regions = memblock.reserved.cnt;
+	r->nodes = check.nodes;
+	r->leaves = check.leaves;
+	r->min_leaves = check.min_leaves;
+	r->deferred = st.deferred;
+	r->mode = st.mode;
+	kho_boot_cycles[KHO_AT_RESTORED] = get_cycles();
 	/* without a running clock, kho_in_report() logs it later */
-	if (kho_report.ns)
-		kho_print_restore(div_u64(kho_report.ns, NSEC_PER_USEC));
+	if (!r->ns[KHO_TIME_CHECK])
+		return;
+	us[KHO_TIME_CHECK] = div_u64(r->ns[KHO_TIME_CHECK], NSEC_PER_USEC);
+	us[KHO_TIME_RESERVE] = div_u64(r->ns[KHO_TIME_RESERVE], NSEC_PER_USEC);
+	kho_print_restore(us);
 }
 
 /**

@@ -192,13 +192,16 @@ static void kho_radix_free_spares(struct kho_radix_spares *spares)
  * Set the bit of @key, creating the missing nodes on its path from
  * @spares.  The caller holds the lock and made sure @spares has enough.
  */
-static void kho_radix_insert(struct kho_radix_node *root, u64 key,
+static void kho_radix_insert(struct kho_radix_tree *tree, u64 key,
 			     struct kho_radix_spares *spares)
 {
 	struct kho_radix_node *table;
 	struct kho_radix_leaf *leaf;
-	unsigned int level, slot;
-	void *node = root;
+	unsigned int level, slot, order;
+	void *node = tree->root;
+
+	kho_radix_decode_key(key, &order);
+	tree->orders |= BIT(order);
 
 	for (level = KHO_RADIX_ROOT_LEVEL; level > 0; level--) {
 		table = node;
@@ -242,18 +245,23 @@ static bool kho_radix_any_inside(const struct kho_radix_node *root,
 	return leaf && find_next_bit(leaf->bitmap, end, bit) < end;
 }
 
-/* Is the block (@pfn, @order), or a block overlapping it, recorded? */
-static bool kho_radix_overlaps(const struct kho_radix_node *root,
+/*
+ * Is the block (@pfn, @order), or a block overlapping it, recorded?  Only
+ * orders the tree ever held can overlap: a constant number of lookups per
+ * block, one for a tree of order-0 pages.
+ */
+static bool kho_radix_overlaps(const struct kho_radix_tree *tree,
 			       unsigned long pfn, unsigned int order)
 {
+	unsigned long smaller = tree->orders & GENMASK(order, 0);
+	unsigned long bigger = tree->orders & GENMASK(MAX_PAGE_ORDER, 0) &
+			       ~GENMASK(order, 0);
 	unsigned int other;
 
-	for (other = 0; other <= order; other++)
-		if (kho_radix_any_inside(root, pfn, order, other))
+	for_each_set_bit(other, &smaller, order + 1)
+		if (kho_radix_any_inside(tree->root, pfn, order, other))
 			return true;
-	return kho_radix_root_find_block(root, pfn,
-					 GENMASK(MAX_PAGE_ORDER, 0) &
-					 ~GENMASK(order, 0)) >= 0;
+	return bigger && kho_radix_root_find_block(tree->root, pfn, bigger) >= 0;
 }
 
 /*
@@ -284,9 +292,9 @@ static int __kho_radix_add_key(struct kho_radix_tree *tree, u64 key,
 			goto free_spares;
 		mutex_lock(&tree->lock);
 	}
-	err = excl && kho_radix_overlaps(tree->root, pfn, order) ? -EEXIST : 0;
+	err = excl && kho_radix_overlaps(tree, pfn, order) ? -EEXIST : 0;
 	if (!err)
-		kho_radix_insert(tree->root, key, &spares);
+		kho_radix_insert(tree, key, &spares);
 	mutex_unlock(&tree->lock);
 
 free_spares:
@@ -645,6 +653,7 @@ int kho_radix_tree_init(struct kho_radix_tree *tree)
 	tree->root = kho_radix_alloc_node();
 	if (!tree->root)
 		return -ENOMEM;
+	tree->orders = 0;
 	mutex_init(&tree->lock);
 	return 0;
 }
