@@ -153,19 +153,25 @@ static u64 kho_radix_pfn_key(unsigned long pfn, unsigned int order)
 	return kho_radix_encode_key(PFN_PHYS(pfn), order);
 }
 
-/* Number of nodes missing on the path to @key. */
-static unsigned int kho_radix_missing_nodes(struct kho_radix_node *root,
-					    u64 key)
+/*
+ * The leaf that holds @key, or %NULL with the number of nodes missing on
+ * its path in @missing: one walk serves the overlap check and the insertion.
+ */
+static struct kho_radix_leaf *kho_radix_lookup(struct kho_radix_node *root,
+					       u64 key, unsigned int *missing)
 {
 	void *node = root;
 	unsigned int level;
 
 	for (level = KHO_RADIX_ROOT_LEVEL; level > 0; level--) {
 		node = kho_radix_child(node, kho_radix_slot(key, level));
-		if (!node)
-			return level;
+		if (!node) {
+			*missing = level;
+			return NULL;
+		}
 	}
-	return 0;
+	*missing = 0;
+	return node;
 }
 
 /* Allocate nodes until @spares holds @want of them. */
@@ -189,19 +195,16 @@ static void kho_radix_free_spares(struct kho_radix_spares *spares)
 }
 
 /*
- * Set the bit of @key, creating the missing nodes on its path from
- * @spares.  The caller holds the lock and made sure @spares has enough.
+ * Create the missing nodes on the path to @key from @spares and return its
+ * leaf.  The caller holds the lock and made sure @spares has enough.
  */
-static void kho_radix_insert(struct kho_radix_tree *tree, u64 key,
-			     struct kho_radix_spares *spares)
+static struct kho_radix_leaf *
+kho_radix_build_path(struct kho_radix_tree *tree, u64 key,
+		     struct kho_radix_spares *spares)
 {
 	struct kho_radix_node *table;
-	struct kho_radix_leaf *leaf;
-	unsigned int level, slot, order;
+	unsigned int level, slot;
 	void *node = tree->root;
-
-	kho_radix_decode_key(key, &order);
-	tree->orders |= BIT(order);
 
 	for (level = KHO_RADIX_ROOT_LEVEL; level > 0; level--) {
 		table = node;
@@ -211,9 +214,7 @@ static void kho_radix_insert(struct kho_radix_tree *tree, u64 key,
 				virt_to_phys(spares->nodes[--spares->nr]);
 		node = kho_radix_child(table, slot);
 	}
-
-	leaf = node;
-	__set_bit(kho_radix_leaf_bit(key), leaf->bitmap);
+	return node;
 }
 
 /* The leaf that holds @key, or %NULL. */
@@ -246,19 +247,23 @@ static bool kho_radix_any_inside(const struct kho_radix_node *root,
 }
 
 /*
- * Is the block (@pfn, @order), or a block overlapping it, recorded?  Only
+ * Is the block (@pfn, @order), or a block overlapping it, recorded?  @leaf
+ * is the leaf of the block's own key, %NULL if there is none yet.  Only
  * orders the tree ever held can overlap: a constant number of lookups per
- * block, one for a tree of order-0 pages.
+ * block, none beyond @leaf for a tree of blocks of one order.
  */
 static bool kho_radix_overlaps(const struct kho_radix_tree *tree,
-			       unsigned long pfn, unsigned int order)
+			       unsigned long pfn, unsigned int order,
+			       const struct kho_radix_leaf *leaf, u64 key)
 {
-	unsigned long smaller = tree->orders & GENMASK(order, 0);
+	unsigned long smaller = tree->orders & GENMASK(order, 0) & ~BIT(order);
 	unsigned long bigger = tree->orders & GENMASK(MAX_PAGE_ORDER, 0) &
 			       ~GENMASK(order, 0);
 	unsigned int other;
 
-	for_each_set_bit(other, &smaller, order + 1)
+	if (leaf && test_bit(kho_radix_leaf_bit(key), leaf->bitmap))
+		return true;
+	for_each_set_bit(other, &smaller, order)
 		if (kho_radix_any_inside(tree->root, pfn, order, other))
 			return true;
 	return bigger && kho_radix_root_find_block(tree->root, pfn, bigger) >= 0;
@@ -272,29 +277,35 @@ static int __kho_radix_add_key(struct kho_radix_tree *tree, u64 key,
 			       bool excl)
 {
 	struct kho_radix_spares spares = { .nr = 0 };
+	struct kho_radix_leaf *leaf;
 	unsigned int missing, order;
 	unsigned long pfn;
-	int err;
+	int err = 0;
 
 	pfn = PHYS_PFN(kho_radix_decode_key(key, &order));
 
 	/*
-	 * A deletion may free nodes while the lock is dropped, so count
+	 * A deletion may free nodes while the lock is dropped, so look up
 	 * again after each allocation round.  This ends: at most
 	 * KHO_RADIX_MAX_SPARES nodes can be missing.
 	 */
 	mutex_lock(&tree->lock);
-	while ((missing = kho_radix_missing_nodes(tree->root, key)) >
-	       spares.nr) {
+	while (!(leaf = kho_radix_lookup(tree->root, key, &missing)) &&
+	       missing > spares.nr) {
 		mutex_unlock(&tree->lock);
 		err = kho_radix_fill_spares(&spares, missing);
 		if (err)
 			goto free_spares;
 		mutex_lock(&tree->lock);
 	}
-	err = excl && kho_radix_overlaps(tree, pfn, order) ? -EEXIST : 0;
-	if (!err)
-		kho_radix_insert(tree, key, &spares);
+	if (excl && kho_radix_overlaps(tree, pfn, order, leaf, key))
+		err = -EEXIST;
+	if (!err) {
+		if (!leaf)
+			leaf = kho_radix_build_path(tree, key, &spares);
+		tree->orders |= BIT(order);
+		__set_bit(kho_radix_leaf_bit(key), leaf->bitmap);
+	}
 	mutex_unlock(&tree->lock);
 
 free_spares:
