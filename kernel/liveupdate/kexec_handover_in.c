@@ -491,7 +491,7 @@ static int __init kho_reserve_runs(struct kho_restore_state *st)
 	if (sorted != st->runs)
 		memblock_free(sorted, size);
 	/* nothing changed: no memory for the new reserved array */
-	if (err == -ENOMEM || err == -EBUSY)
+	if (err == -ENOMEM)
 		return kho_reserve_runs_one_by_one(st);
 	st->reserved = nr;
 	return err;
@@ -703,7 +703,7 @@ static void __init kho_lap(u64 t[2], u64 *ns, u64 *cycles)
 
 static void __init kho_restore_preserved(void)
 {
-	/* too big for the stack with its list heads */
+	/* with its list heads, too big for a stack frame of early boot */
 	static struct kho_restore_state st __initdata;
 	struct kho_restore_report *r = &kho_report;
 	u64 t[2] = { local_clock(), get_cycles() };

@@ -157,14 +157,16 @@ static u64 kho_radix_pfn_key(unsigned long pfn, unsigned int order)
  * The leaf that holds @key, or %NULL with the number of nodes missing on
  * its path in @missing: one walk serves the overlap check and the insertion.
  */
-static struct kho_radix_leaf *kho_radix_lookup(struct kho_radix_node *root,
-					       u64 key, unsigned int *missing)
+static struct kho_radix_leaf *
+kho_radix_lookup(const struct kho_radix_node *root, u64 key,
+		 unsigned int *missing)
 {
-	void *node = root;
+	const struct kho_radix_node *table = root;
 	unsigned int level;
+	void *node = NULL;
 
-	for (level = KHO_RADIX_ROOT_LEVEL; level > 0; level--) {
-		node = kho_radix_child(node, kho_radix_slot(key, level));
+	for (level = KHO_RADIX_ROOT_LEVEL; level > 0; level--, table = node) {
+		node = kho_radix_child(table, kho_radix_slot(key, level));
 		if (!node) {
 			*missing = level;
 			return NULL;
@@ -221,12 +223,9 @@ kho_radix_build_path(struct kho_radix_tree *tree, u64 key,
 static const struct kho_radix_leaf *
 kho_radix_find_leaf(const struct kho_radix_node *root, u64 key)
 {
-	const void *node = root;
-	unsigned int level;
+	unsigned int missing;
 
-	for (level = KHO_RADIX_ROOT_LEVEL; level > 0 && node; level--)
-		node = kho_radix_child(node, kho_radix_slot(key, level));
-	return node;
+	return kho_radix_lookup(root, key, &missing);
 }
 
 /*
@@ -256,7 +255,7 @@ static bool kho_radix_overlaps(const struct kho_radix_tree *tree,
 			       unsigned long pfn, unsigned int order,
 			       const struct kho_radix_leaf *leaf, u64 key)
 {
-	unsigned long smaller = tree->orders & GENMASK(order, 0) & ~BIT(order);
+	unsigned long smaller = tree->orders & (BIT(order) - 1);
 	unsigned long bigger = tree->orders & GENMASK(MAX_PAGE_ORDER, 0) &
 			       ~GENMASK(order, 0);
 	unsigned int other;

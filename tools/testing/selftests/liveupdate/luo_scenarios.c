@@ -472,7 +472,7 @@ static int cma_pressure(void)
 	return fd;
 }
 
-#define PAGEMAP_PRESENT		(1ULL << 63)
+#define PAGEMAP_PRESENT		0x8000000000000000ULL
 #define PAGEMAP_PFN_MASK	((1ULL << 55) - 1)
 #define PAGEMAP_BATCH		4096
 
@@ -499,7 +499,7 @@ static long frames_in(const uint64_t *entries, size_t n,
 
 /*
  * How many pages of the memfd lie in KHO scratch, from the frames that
- * /proc/self/pagemap gives for a mapping of it (every page touched first);
+ * /proc/self/pagemap gives for a mapping of it (every page mapped first);
  * -1 if that cannot be known.
  */
 static long pages_in_scratch(int fd, size_t size)
@@ -509,15 +509,13 @@ static long pages_in_scratch(int fd, size_t size)
 	struct phys_range r[64];
 	int nr = scratch_regions(r, ARRAY_SIZE(r)), pagemap;
 	long count = 0, part;
-	volatile char *map;
+	char *map;
 
 	if (nr <= 0)
 		return -1;
-	map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	map = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
 	if (map == MAP_FAILED)
 		return -1;
-	for (off = 0; off < size; off += page)
-		(void)map[off];
 	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	for (off = 0; pagemap >= 0 && off < size; off += n * page) {
 		n = (size - off) / page;
@@ -538,7 +536,7 @@ static long pages_in_scratch(int fd, size_t size)
 		count = -1;
 	else
 		close(pagemap);
-	munmap((void *)map, size);
+	munmap(map, size);
 	return count;
 }
 
