@@ -48,7 +48,7 @@ series-check: deps
 	harness/series-check.sh $(if $(FROM),--from $(FROM))
 
 # Preserve and restore costs per layout, sorted vs per-block restore and
-# the blackout (the kernels' own measurements), no assertions; about 40
+# the blackout (the kernels' own measurements), no assertions; about 50
 # minutes under TCG. bench/RESULTS.md holds the last results.
 bench: deps
 	harness/bench.py
