@@ -48,8 +48,9 @@ series-check: deps
 	harness/series-check.sh $(if $(FROM),--from $(FROM))
 
 # Preserve and restore costs per layout, sorted vs per-block restore and
-# the blackout (the kernels' own measurements), no assertions; about 50
-# minutes under TCG. bench/RESULTS.md holds the last results.
+# the blackout (the kernels' own measurements), no assertions; about 20
+# minutes under TCG on an idle host, 40 on a shared one. bench/RESULTS.md
+# holds the last results.
 bench: deps
 	harness/bench.py
 
