@@ -602,18 +602,26 @@ static int kho_test_alloc_layout(struct kho_test_items *set, u64 generation)
 	}
 }
 
-/* Blocks kho_preserve_pages() makes of a range, NUMA nodes aside. */
+/*
+ * Order of the block kho_preserve_pages() makes at @pfn of a range ending
+ * at @end, NUMA nodes aside: the largest aligned one that fits.
+ */
+static unsigned int kho_test_block_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = min_t(unsigned int, ilog2(end - pfn),
+				   MAX_PAGE_ORDER);
+
+	return pfn ? min_t(unsigned int, order, __ffs(pfn)) : order;
+}
+
+/* Blocks kho_preserve_pages() makes of a range. */
 static unsigned long kho_test_range_blocks(unsigned long pfn,
 					   unsigned long nr_pages)
 {
 	unsigned long end = pfn + nr_pages, n = 0;
-	unsigned int order;
 
-	for (; pfn < end; pfn += 1UL << order, n++) {
-		order = min_t(unsigned int, ilog2(end - pfn), MAX_PAGE_ORDER);
-		if (pfn)
-			order = min_t(unsigned int, order, __ffs(pfn));
-	}
+	for (; pfn < end; pfn += 1UL << kho_test_block_order(pfn, end))
+		n++;
 	return n;
 }
 
@@ -644,8 +652,7 @@ static u64 kho_test_bitmap_ns(const struct kho_test_items *set)
 		end = pfn + item->entry.nr_pages;
 		for (; pfn < end; pfn += 1UL << order) {
 			order = item->entry.is_folio ? item->entry.order :
-				min_t(unsigned int, ilog2(end - pfn),
-				      pfn ? __ffs(pfn) : MAX_PAGE_ORDER);
+				kho_test_block_order(pfn, end);
 			__set_bit(pfn, bitmap);
 		}
 	}
